@@ -1,0 +1,107 @@
+package dev.tandem.serial;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+
+/**
+ * A Kryo input over one attribute's bytes that refuses a length larger than the bytes left. Kryo
+ * allocates a string's or an array's storage from the length it reads, before reading the
+ * elements, so a corrupt length would otherwise ask for gigabytes; every element takes at least one
+ * byte, so a longer length can only be corruption.
+ */
+final class BoundedInput extends Input {
+
+    BoundedInput() {
+        super(0);
+    }
+
+    /** Fails unless {@code count} elements of at least one byte each can follow. */
+    static void requireRemaining(Input input, long count, String what) {
+        int remaining = input.limit() - input.position();
+        if (count > remaining) {
+            throw new KryoException(what + " of " + count + " elements where only " + remaining + " bytes remain");
+        }
+    }
+
+    @Override
+    public String readString() {
+        checkStringLength();
+        return super.readString();
+    }
+
+    @Override
+    public StringBuilder readStringBuilder() {
+        checkStringLength();
+        return super.readStringBuilder();
+    }
+
+    // ASCII strings are read byte by byte and need no check; a UTF-8 one starts with its char count + 1.
+    private void checkStringLength() {
+        if (position < limit && readVarIntFlag()) {
+            int start = position;
+            int count = readVarIntFlag(true);
+            position = start;
+            requireRemaining(this, (long) count - 1, "a string");
+        }
+    }
+
+    @Override
+    public byte[] readBytes(int length) {
+        requireRemaining(this, length, "a byte array");
+        return super.readBytes(length);
+    }
+
+    @Override
+    public int[] readInts(int length) {
+        requireRemaining(this, length, "an int array");
+        return super.readInts(length);
+    }
+
+    @Override
+    public int[] readInts(int length, boolean optimizePositive) {
+        requireRemaining(this, length, "an int array");
+        return super.readInts(length, optimizePositive);
+    }
+
+    @Override
+    public long[] readLongs(int length) {
+        requireRemaining(this, length, "a long array");
+        return super.readLongs(length);
+    }
+
+    @Override
+    public long[] readLongs(int length, boolean optimizePositive) {
+        requireRemaining(this, length, "a long array");
+        return super.readLongs(length, optimizePositive);
+    }
+
+    @Override
+    public float[] readFloats(int length) {
+        requireRemaining(this, length, "a float array");
+        return super.readFloats(length);
+    }
+
+    @Override
+    public double[] readDoubles(int length) {
+        requireRemaining(this, length, "a double array");
+        return super.readDoubles(length);
+    }
+
+    @Override
+    public short[] readShorts(int length) {
+        requireRemaining(this, length, "a short array");
+        return super.readShorts(length);
+    }
+
+    @Override
+    public char[] readChars(int length) {
+        requireRemaining(this, length, "a char array");
+        return super.readChars(length);
+    }
+
+    @Override
+    public boolean[] readBooleans(int length) {
+        requireRemaining(this, length, "a boolean array");
+        return super.readBooleans(length);
+    }
+}

@@ -1,0 +1,459 @@
+package dev.tandem.session;
+
+import dev.tandem.serial.AttributeCodec;
+import dev.tandem.serial.SerializationException;
+import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionRemovedException;
+import dev.tandem.session.spi.SessionStore;
+import dev.tandem.session.spi.SessionStoreException;
+import dev.tandem.session.spi.StoredSession;
+import jakarta.servlet.ServletContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of one web-app on this node: a memory cache in front of the store, the save policy
+ * (deltas, always-save-session, save-only-on-shutdown), expiry, eviction and the listeners.
+ */
+final class SessionManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+    private final SessionConfig config;
+    private final SessionStore store;
+    private final AttributeCodec codec;
+    private final SessionListeners listeners;
+    private final Clock clock;
+    private final String webApp;
+    private final ServletContext servletContext;
+    private final Map<String, TandemSession> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean evictionQueued = new AtomicBoolean();
+    private final AtomicBoolean storeHealthy = new AtomicBoolean(true);
+
+    SessionManager(SessionConfig config, SessionStore store, AttributeCodec codec, SessionListeners listeners,
+                   Clock clock, String webApp, ServletContext servletContext) {
+        this.config = config;
+        this.store = store;
+        this.codec = codec;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.webApp = webApp;
+        this.servletContext = servletContext;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-sessions-" + webApp);
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.reaperInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    SessionConfig config() {
+        return config;
+    }
+
+    ServletContext servletContext() {
+        return servletContext;
+    }
+
+    SessionListeners listeners() {
+        return listeners;
+    }
+
+    /** Sessions held in memory now; for tests and the status page. */
+    int sessionsInMemory() {
+        return sessions.size();
+    }
+
+    /**
+     * The session with this id, from memory or the store, marked as used by a request that
+     * {@code joined} it; {@code null} if there is none, it expired, or it cannot be read.
+     */
+    TandemSession find(String id) {
+        long now = clock.millis();
+        TandemSession session = sessions.get(id);
+        if (session != null && (session.isPassivated() || !session.isValid())) {
+            sessions.remove(id, session);
+            session = null;
+        }
+        if (session != null && config.alwaysLoadSession() && isStale(session)) {
+            sessions.remove(id, session);
+            session = null;
+        }
+        if (session == null) {
+            session = sessions.computeIfAbsent(id, this::load);
+            if (session == null) {
+                return null;
+            }
+            queueEvictionIfFull();
+        }
+        if (session.isExpiredAt(now)) {
+            destroy(session, "expired");
+            return null;
+        }
+        session.accessed(now, true);
+        return session;
+    }
+
+    /** A request of this session uses it again after it had released it (an error or async dispatch). */
+    void reacquire(TandemSession session) {
+        session.accessed(clock.millis(), false);
+    }
+
+    /** A new session with a fresh id. */
+    TandemSession create() {
+        long now = clock.millis();
+        TandemSession session = new TandemSession(this, SessionId.generate(store.newSessionIdPrefix()), now,
+                config.maxInactiveIntervalSeconds());
+        sessions.put(session.getId(), session);
+        session.accessed(now, false);
+        listeners.created(session);
+        queueEvictionIfFull();
+        return session;
+    }
+
+    /** The request that used the session ends: save what the policy asks, then let it go. */
+    void release(TandemSession session) {
+        try {
+            save(session, config.alwaysSaveSession(), false);
+        } finally {
+            session.released();
+        }
+    }
+
+    /** The response is about to be committed: save now so the client's next request sees it. */
+    void saveBeforeCommit(TandemSession session) {
+        save(session, config.alwaysSaveSession(), false);
+    }
+
+    /**
+     * Saves the session's delta. {@code compareAll} serializes every attribute and sends those
+     * whose bytes differ from the stored ones (always-save-session, eviction, shutdown);
+     * {@code force} writes even with save-only-on-shutdown.
+     *
+     * @return whether the store now holds everything this session has
+     */
+    private boolean save(TandemSession session, boolean compareAll, boolean force) {
+        if (config.saveOnlyOnShutdown() && !force) {
+            return true;
+        }
+        synchronized (session.lock) {
+            if (!session.isValid()) {
+                return true;
+            }
+            Set<String> changedNames = session.takeChanged();
+            Set<String> removedNames = session.takeRemoved();
+            boolean metadata = session.takeMetadataChanged();
+            Map<String, Object> attributes = session.attributeMap();
+            Set<String> toEncode = compareAll ? new HashSet<>(attributes.keySet()) : new HashSet<>(changedNames);
+            toEncode.addAll(changedNames);
+
+            Map<String, byte[]> bytes = new HashMap<>();
+            Map<String, Long> fingerprints = new HashMap<>();
+            boolean complete = true;
+            for (String name : toEncode) {
+                Object value = attributes.get(name);
+                if (value == null) {
+                    removedNames.add(name);
+                    continue;
+                }
+                byte[] encoded;
+                try {
+                    encoded = codec.encode(name, value);
+                } catch (SerializationException e) {
+                    complete = false;
+                    if (session.reportedUnserializable.add(name)) {
+                        LOG.error("[{}] session {}: {}; the attribute stays in this node's memory only and is lost "
+                                + "if the session moves or the node stops", webApp, session, e.getMessage(), e);
+                    }
+                    continue;
+                }
+                long fingerprint = Fingerprint.of(encoded);
+                Long stored = session.storedFingerprints.get(name);
+                if (stored != null && stored == fingerprint) {
+                    continue;
+                }
+                bytes.put(name, encoded);
+                fingerprints.put(name, fingerprint);
+            }
+            removedNames.removeAll(bytes.keySet());
+            boolean neverSaved = session.version() == 0;
+            if (bytes.isEmpty() && removedNames.isEmpty() && !metadata && !neverSaved) {
+                touchIfDue(session);
+                return complete;
+            }
+            long accessTime = session.lastAccessed();
+            SessionChange change = new SessionChange(session.getId(), session.creation(), accessTime,
+                    session.getMaxInactiveInterval(), bytes, removedNames);
+            try {
+                long version = store.save(change);
+                session.saved(version, accessTime);
+                session.storedFingerprints.putAll(fingerprints);
+                removedNames.forEach(session.storedFingerprints::remove);
+                storeWorks();
+                return complete;
+            } catch (SessionRemovedException e) {
+                // Invalidated on another node meanwhile: it must not come back here either.
+                LOG.info("[{}] session {} was invalidated elsewhere; dropping this node's copy", webApp, session);
+                session.markInvalid();
+                sessions.remove(session.getId(), session);
+                return true;
+            } catch (RuntimeException e) {
+                Set<String> retry = new HashSet<>(changedNames);
+                retry.addAll(bytes.keySet());
+                session.restore(retry, removedNames, metadata || neverSaved);
+                storeFailed("save", session.getId(), e);
+                return false;
+            }
+        }
+    }
+
+    /**
+     * A read-only request keeps the store's last access time current by a small touch, but only when
+     * the stored time is more than a tenth of the timeout old: the store's expiry sweep waits that
+     * tenth longer, so no session expires early and most reads write nothing.
+     */
+    private void touchIfDue(TandemSession session) {
+        long interval = session.getMaxInactiveInterval() * 1000L;
+        if (interval <= 0) {
+            return;
+        }
+        long accessTime = session.lastAccessed();
+        if (accessTime - session.storedAccessTime() < Math.min(interval, sweepGraceBase()) / 10) {
+            return;
+        }
+        try {
+            store.touch(session.getId(), accessTime);
+            session.touched(accessTime);
+            storeWorks();
+        } catch (RuntimeException e) {
+            storeFailed("touch", session.getId(), e);
+        }
+    }
+
+    private long sweepGraceBase() {
+        long timeout = config.sessionTimeout().toMillis();
+        return timeout > 0 ? timeout : Long.MAX_VALUE;
+    }
+
+    /** Invalidates the session: listeners, then unbinding, then the store's record (leaving a tombstone). */
+    void invalidate(TandemSession session) {
+        destroy(session, "invalidated");
+    }
+
+    private void destroy(TandemSession session, String why) {
+        if (!session.startDestroying()) {
+            return;
+        }
+        // sessionDestroyed is told before the attributes go, so it can still read them.
+        listeners.destroyed(session);
+        String id;
+        synchronized (session.lock) {
+            session.markInvalid();
+            id = session.getId();
+            sessions.remove(id, session);
+        }
+        Map<String, Object> attributes = session.attributeMap();
+        for (String name : new ArrayList<>(attributes.keySet())) {
+            Object value = attributes.remove(name);
+            if (value != null) {
+                listeners.unbound(session, name, value);
+                listeners.removed(session, name, value);
+            }
+        }
+        try {
+            store.remove(id);
+            storeWorks();
+        } catch (RuntimeException e) {
+            storeFailed("remove (" + why + ")", id, e);
+        }
+        LOG.debug("[{}] session {} {}", webApp, session, why);
+    }
+
+    /** Gives the session a new id with the same data; the old id is gone from the store. */
+    String changeId(TandemSession session) {
+        String oldId;
+        synchronized (session.lock) {
+            oldId = session.getId();
+            boolean wasStored = session.version() > 0;
+            String newId = SessionId.generate(store.newSessionIdPrefix());
+            sessions.put(newId, session);
+            session.setId(newId);
+            sessions.remove(oldId, session);
+            session.markAllChanged();
+            save(session, false, false);
+            if (wasStored) {
+                try {
+                    store.remove(oldId);
+                } catch (RuntimeException e) {
+                    storeFailed("remove of the old id after changeSessionId", oldId, e);
+                }
+            }
+        }
+        listeners.idChanged(session, oldId);
+        return session.getId();
+    }
+
+    /** Expires idle sessions in memory, then sweeps the store. Runs on the scheduler; never throws. */
+    void reap() {
+        try {
+            long now = clock.millis();
+            for (TandemSession session : sessions.values()) {
+                if (!session.inUse() && session.isExpiredAt(now)) {
+                    destroy(session, "expired");
+                }
+            }
+            long grace = sweepGraceBase() == Long.MAX_VALUE ? 0 : sweepGraceBase() / 10;
+            List<String> swept = store.sweepExpired(now - grace);
+            if (!swept.isEmpty()) {
+                LOG.debug("[{}] swept {} expired sessions from the store", webApp, swept.size());
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("[{}] the session reaper failed; it runs again in {}", webApp, config.reaperInterval(), e);
+        }
+    }
+
+    private void queueEvictionIfFull() {
+        if (sessions.size() > config.maxSessionsInMemory() && evictionQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(this::evictLeastRecentlyUsed);
+            } catch (RuntimeException e) {
+                evictionQueued.set(false); // shutting down
+            }
+        }
+    }
+
+    /**
+     * Passivates the least recently used sessions down to 90% of max-sessions-in-memory, off the
+     * request threads; the slack keeps this from running on every new session.
+     */
+    private void evictLeastRecentlyUsed() {
+        try {
+            int max = config.maxSessionsInMemory();
+            int excess = sessions.size() - max;
+            if (excess <= 0) {
+                return;
+            }
+            List<TandemSession> oldest = sessions.values().stream()
+                    .filter(s -> !s.inUse())
+                    .sorted(Comparator.comparingLong(TandemSession::lastAccessed))
+                    .limit(excess + max / 10)
+                    .toList();
+            for (TandemSession session : oldest) {
+                passivate(session);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("[{}] evicting sessions from memory failed", webApp, e);
+        } finally {
+            evictionQueued.set(false);
+        }
+    }
+
+    private void passivate(TandemSession session) {
+        synchronized (session.lock) {
+            if (!session.isValid() || session.inUse()) {
+                return;
+            }
+            listeners.willPassivate(session, session.attributeMap().values());
+            if (!save(session, true, true)) {
+                return; // the store could not take it all: keep it in memory rather than lose it
+            }
+            session.markPassivated();
+            sessions.remove(session.getId(), session);
+        }
+    }
+
+    private boolean isStale(TandemSession session) {
+        try {
+            long stored = store.version(session.getId());
+            return stored != session.version();
+        } catch (RuntimeException e) {
+            storeFailed("version check", session.getId(), e);
+            return false; // serve the copy in memory while the store is away
+        }
+    }
+
+    /** Reads a session from the store; {@code null} if absent, expired or unreadable. */
+    private TandemSession load(String id) {
+        StoredSession record;
+        try {
+            record = store.load(id);
+            storeWorks();
+        } catch (SessionStoreException e) {
+            storeFailed("load", id, e);
+            throw e;
+        }
+        if (record == null || record.isExpiredAt(clock.millis())) {
+            return null;
+        }
+        Map<String, Object> values = new HashMap<>();
+        Map<String, Long> fingerprints = new HashMap<>();
+        for (Map.Entry<String, byte[]> attribute : record.attributes().entrySet()) {
+            try {
+                values.put(attribute.getKey(), codec.decode(attribute.getKey(), attribute.getValue()));
+                fingerprints.put(attribute.getKey(), Fingerprint.of(attribute.getValue()));
+            } catch (SerializationException e) {
+                LOG.warn("[{}] session {} cannot be read: {}; it is treated as missing and its stored record is kept",
+                        webApp, SessionStoreException.shorten(id), e.getMessage());
+                return null;
+            }
+        }
+        TandemSession session = new TandemSession(this, id, record.creationTime(), record.lastAccessedTime(),
+                record.maxInactiveInterval(), record.version(), values, fingerprints);
+        listeners.didActivate(session, values.values());
+        return session;
+    }
+
+    private void storeWorks() {
+        if (storeHealthy.compareAndSet(false, true)) {
+            LOG.info("[{}] the {} store works again", webApp, config.persistentStore());
+        }
+    }
+
+    private void storeFailed(String operation, String id, RuntimeException e) {
+        if (storeHealthy.compareAndSet(true, false)) {
+            LOG.error("[{}] the {} store failed ({} of session {}); sessions are served from memory and unsaved "
+                    + "changes are retried on their next request. Further failures are logged at DEBUG until it works again",
+                    webApp, config.persistentStore(), operation, SessionStoreException.shorten(id), e);
+        } else {
+            LOG.debug("[{}] the {} store still fails ({} of session {})", webApp, config.persistentStore(), operation,
+                    SessionStoreException.shorten(id), e);
+        }
+    }
+
+    /** The web-app stops: passivate every session still in memory, saving each attribute whose bytes changed. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int saved = 0;
+        for (TandemSession session : sessions.values()) {
+            if (session.isValid()) {
+                listeners.willPassivate(session, session.attributeMap().values());
+                if (save(session, true, true)) {
+                    saved++;
+                }
+            }
+        }
+        sessions.clear();
+        LOG.info("[{}] stopped: {} sessions saved to the {} store", webApp, saved, config.persistentStore());
+        store.close();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tandem.testing;
+
+import dev.tandem.session.MemoryStoreProvider;
+import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionStore;
+import dev.tandem.session.spi.SessionStoreProvider;
+import dev.tandem.session.spi.StoreContext;
+import dev.tandem.session.spi.StoredSession;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A store shared by several test "nodes" in one JVM, like a database all nodes use: a memory store
+ * under the name given by {@code shared-name}, which also records every session id it was asked
+ * about. Select it with {@code persistent-store=dev.tandem.testing.SharedStoreProvider}.
+ */
+public final class SharedStoreProvider implements SessionStoreProvider {
+    private static final Map<String, Shared> STORES = new ConcurrentHashMap<>();
+
+    /** The store named {@code name}, made on first use. */
+    public static Shared store(String name) {
+        return STORES.computeIfAbsent(name, n -> new Shared());
+    }
+
+    @Override
+    public String name() {
+        return "shared-test";
+    }
+
+    @Override
+    public Set<String> parameterNames() {
+        return Set.of("shared-name");
+    }
+
+    @Override
+    public SessionStore create(StoreContext context) {
+        Shared shared = store(context.parameter("shared-name").orElseThrow(
+                () -> new IllegalArgumentException("shared-name is required")));
+        shared.open(context);
+        return shared;
+    }
+
+    /** The shared store; closing it from one node does nothing, as a database outlives a node. */
+    public static final class Shared implements SessionStore {
+        private volatile SessionStore delegate;
+        private final List<String> idsAsked = new CopyOnWriteArrayList<>();
+
+        synchronized void open(StoreContext context) {
+            if (delegate == null) {
+                delegate = new MemoryStoreProvider().create(context);
+            }
+        }
+
+        /** Every id passed to any method, in order. */
+        public List<String> idsAsked() {
+            return idsAsked;
+        }
+
+        @Override
+        public StoredSession load(String id) {
+            idsAsked.add(String.valueOf(id));
+            return delegate.load(id);
+        }
+
+        @Override
+        public long version(String id) {
+            idsAsked.add(String.valueOf(id));
+            return delegate.version(id);
+        }
+
+        @Override
+        public long save(SessionChange change) {
+            idsAsked.add(String.valueOf(change.id()));
+            return delegate.save(change);
+        }
+
+        @Override
+        public void touch(String id, long lastAccessedTime) {
+            idsAsked.add(String.valueOf(id));
+            delegate.touch(id, lastAccessedTime);
+        }
+
+        @Override
+        public void remove(String id) {
+            idsAsked.add(String.valueOf(id));
+            delegate.remove(id);
+        }
+
+        @Override
+        public List<String> sweepExpired(long now) {
+            return delegate.sweepExpired(now);
+        }
+
+        @Override
+        public void close() {
+            // shared by the nodes of a test; it lives as long as the JVM
+        }
+    }
+}
