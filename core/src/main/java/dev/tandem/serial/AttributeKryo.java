@@ -5,7 +5,7 @@ import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
-import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
@@ -52,11 +52,13 @@ final class AttributeKryo extends Kryo {
         setReferences(true);
         setClassLoader(classLoader);
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        // Kryo looks up InvocationHandler's registration for every proxy class, whose own name means
-        // nothing in another JVM; Java serialization rebuilds proxies from their interfaces.
+        // Kryo looks up these registrations for every proxy class and every lambda, whose own class
+        // names mean nothing in another JVM; Java serialization rebuilds proxies from their interfaces
+        // and serializable lambdas from their capturing class. (Kryo's ClosureSerializer would need
+        // --add-opens java.base/java.lang.invoke, and logs a warning with a stack trace per instance.)
         // These ids are part of the stored format: only ever append registrations.
         register(InvocationHandler.class, javaFallback);
-        register(ClosureSerializer.Closure.class, new ClosureSerializer());
+        register(ClosureSerializer.Closure.class, javaFallback);
     }
 
     @Override
@@ -64,8 +66,8 @@ final class AttributeKryo extends Kryo {
     public Serializer getDefaultSerializer(Class type) {
         if (type.isArray()) {
             Serializer serializer = super.getDefaultSerializer(type);
-            return serializer.getClass() == ObjectArraySerializer.class
-                    ? new BoundedObjectArraySerializer(this, type) : serializer;
+            return serializer.getClass().getEnclosingClass() == DefaultArraySerializers.class
+                    ? new CountCheckedSerializer(serializer) : serializer;
         }
         boolean serializable = Serializable.class.isAssignableFrom(type);
         if (serializable && !isJdk(type) && customizesJavaSerialization(type)) {
@@ -83,11 +85,8 @@ final class AttributeKryo extends Kryo {
         if (serializable && kryoWouldMishandle(type, serializer)) {
             return javaFallback;
         }
-        if (serializer.getClass() == CollectionSerializer.class) {
-            return new BoundedCollectionSerializer();
-        }
-        if (serializer.getClass() == MapSerializer.class) {
-            return new BoundedMapSerializer();
+        if (serializer instanceof CollectionSerializer || serializer instanceof MapSerializer) {
+            return new CountCheckedSerializer(serializer);
         }
         return serializer;
     }

@@ -5,11 +5,17 @@ import com.esotericsoftware.kryo.io.Input;
 
 /**
  * A Kryo input over one attribute's bytes that refuses a length larger than the bytes left. Kryo
- * allocates a string's or an array's storage from the length it reads, before reading the
- * elements, so a corrupt length would otherwise ask for gigabytes; every element takes at least one
- * byte, so a longer length can only be corruption.
+ * allocates a string's, an array's or a collection's storage from the length it reads, before
+ * reading the elements, so a corrupt length would otherwise ask for gigabytes; every element takes
+ * at least one byte, so a longer length can only be corruption.
+ *
+ * <p>Strings and primitive arrays are read through this class's own methods and checked here;
+ * collections, maps and object arrays read their count as a plain varint, which is checked when
+ * {@link CountCheckedSerializer} announces it.
  */
 final class BoundedInput extends Input {
+
+    private boolean countIsNext;
 
     BoundedInput() {
         super(0);
@@ -21,6 +27,37 @@ final class BoundedInput extends Input {
         if (count > remaining) {
             throw new KryoException(what + " of " + count + " elements where only " + remaining + " bytes remain");
         }
+    }
+
+    /** The next varint read is an element count (+ 1 for null, as Kryo writes it): check it. */
+    void checkNextCount() {
+        countIsNext = true;
+    }
+
+    @Override
+    public int readVarInt(boolean optimizePositive) {
+        int value = super.readVarInt(optimizePositive);
+        if (countIsNext) {
+            countIsNext = false;
+            requireRemaining(this, (long) value - 1, "a collection or array");
+        }
+        return value;
+    }
+
+    @Override
+    public int readVarIntFlag(boolean optimizePositive) {
+        int value = super.readVarIntFlag(optimizePositive);
+        if (countIsNext) {
+            countIsNext = false;
+            requireRemaining(this, (long) value - 1, "a collection");
+        }
+        return value;
+    }
+
+    @Override
+    public void setBuffer(byte[] bytes, int offset, int count) {
+        countIsNext = false;
+        super.setBuffer(bytes, offset, count);
     }
 
     @Override

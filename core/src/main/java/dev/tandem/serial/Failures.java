@@ -1,11 +1,14 @@
 package dev.tandem.serial;
 
+import com.esotericsoftware.kryo.KryoException;
+import java.io.IOException;
 import java.io.NotSerializableException;
 
 /**
  * The messages of a codec's {@link SerializationException}s: the attribute, the class, what went
- * wrong and what to do. Never the value: an exception message that user code wrote may carry one, so
- * only exceptions of the JDK and of Kryo lend their message; the cause itself stays attached.
+ * wrong and what to do. Never the value: a message that a class's own code wrote may carry one, so
+ * only the exceptions the serialization machinery throws (I/O, class lookup, Kryo) lend their
+ * message; the others are named by type, and the cause itself stays attached.
  */
 final class Failures {
 
@@ -58,14 +61,19 @@ final class Failures {
     }
 
     private static String describe(Throwable cause) {
-        String type = cause.getClass().getName();
         String message = cause.getMessage();
-        boolean trusted = type.startsWith("java.") || type.startsWith("com.esotericsoftware.");
-        if (!trusted || message == null || message.isBlank()) {
-            return type;
+        Throwable wrapped = cause.getCause();
+        // Kryo wraps what a class's own code threw with that exception's toString() as its message.
+        if (cause instanceof KryoException && wrapped != null && message != null && message.startsWith(wrapped.toString())) {
+            return describe(wrapped);
+        }
+        boolean fromTheMachinery = cause instanceof IOException || cause instanceof ClassNotFoundException
+                || cause instanceof KryoException || cause instanceof VirtualMachineError;
+        if (!fromTheMachinery || message == null || message.isBlank()) {
+            return cause.getClass().getName();
         }
         // Kryo appends a multi-line "Serialization trace"; its first line says what failed.
         int newline = message.indexOf('\n');
-        return type + ": " + (newline < 0 ? message : message.substring(0, newline)).strip();
+        return cause.getClass().getName() + ": " + (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 }

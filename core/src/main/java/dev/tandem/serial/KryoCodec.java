@@ -70,6 +70,11 @@ public final class KryoCodec implements AttributeCodec {
             }
         } catch (RuntimeException | StackOverflowError e) {
             throw Failures.decoding(name, e);
+        } catch (OutOfMemoryError e) {
+            // Last resort: BoundedInput checks every size Kryo's own serializers read, but a class's own
+            // KryoSerializable code may still size an array from corrupt bytes. The one allocation
+            // failed, so the heap is as it was: name the attribute rather than look like a dying JVM.
+            throw Failures.decoding(name, e);
         }
         worker.input.setBuffer(NO_BYTES);
         pool.free(worker);

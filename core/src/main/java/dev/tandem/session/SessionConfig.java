@@ -156,7 +156,9 @@ public record SessionConfig(
                 .append(' ').append(SESSION_TIMEOUT).append('=').append(sessionTimeout)
                 .append(' ').append(MAX_SESSIONS_IN_MEMORY).append('=').append(maxSessionsInMemory)
                 .append(' ').append(SERIALIZATION).append('=').append(serialization.name().toLowerCase(Locale.ROOT))
-                .append(' ').append(SERIALIZATION_FILTER).append('=').append(serializationFilter.pattern())
+                .append(' ').append(SERIALIZATION_FILTER).append('=').append(
+                        serializationFilter.pattern().equals(ClassFilter.defaultFilter().pattern())
+                                ? "(default: known deserialization gadgets refused)" : serializationFilter.pattern())
                 .append(' ').append(REAPER_INTERVAL).append('=').append(reaperInterval);
         cookieName.ifPresent(n -> s.append(' ').append(COOKIE_NAME).append('=').append(n));
         if (!listeners.isEmpty()) {

@@ -150,6 +150,10 @@ final class SessionManager implements AutoCloseable {
         if (config.saveOnlyOnShutdown() && !force) {
             return true;
         }
+        if (!compareAll && !session.hasPendingChanges()) {
+            touchIfDue(session); // the common read-only request: no lock, no allocation
+            return true;
+        }
         synchronized (session.lock) {
             if (!session.isValid()) {
                 return true;

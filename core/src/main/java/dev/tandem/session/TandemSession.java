@@ -257,6 +257,11 @@ final class TandemSession implements HttpSession {
         return take(removed);
     }
 
+    /** Whether a save would have anything to write; cheap, for the read-only fast path. */
+    boolean hasPendingChanges() {
+        return version == 0 || metadataChanged || !changed.isEmpty() || !removed.isEmpty();
+    }
+
     boolean takeMetadataChanged() {
         boolean was = metadataChanged;
         metadataChanged = false;
