@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,14 @@ final class SessionManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
     private final AtomicBoolean storeHealthy = new AtomicBoolean(true);
+    /** Sessions whose last save failed, and ids whose removal failed: retried in the background. */
+    private final Set<TandemSession> unsaved = ConcurrentHashMap.newKeySet();
+    private final Set<String> unremoved = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    private volatile long retryDelayMillis = FIRST_RETRY_MILLIS;
+
+    static final long FIRST_RETRY_MILLIS = 500;
+    static final long LAST_RETRY_MILLIS = 30_000;
 
     SessionManager(SessionConfig config, SessionStore store, AttributeCodec codec, SessionListeners listeners,
                    Clock clock, String webApp, ServletContext servletContext) {
@@ -207,6 +216,7 @@ final class SessionManager implements AutoCloseable {
                 session.saved(version, accessTime);
                 session.storedFingerprints.putAll(fingerprints);
                 removedNames.forEach(session.storedFingerprints::remove);
+                unsaved.remove(session);
                 storeWorks();
                 return complete;
             } catch (SessionRemovedException e) {
@@ -220,6 +230,8 @@ final class SessionManager implements AutoCloseable {
                 retry.addAll(bytes.keySet());
                 session.restore(retry, removedNames, metadata || neverSaved);
                 storeFailed("save", session.getId(), e);
+                unsaved.add(session);
+                scheduleRetry();
                 return false;
             }
         }
@@ -278,12 +290,8 @@ final class SessionManager implements AutoCloseable {
                 listeners.removed(session, name, value);
             }
         }
-        try {
-            store.remove(id);
-            storeWorks();
-        } catch (RuntimeException e) {
-            storeFailed("remove (" + why + ")", id, e);
-        }
+        unsaved.remove(session);
+        removeFromStore(id, why);
         LOG.debug("[{}] session {} {}", webApp, session, why);
     }
 
@@ -300,15 +308,75 @@ final class SessionManager implements AutoCloseable {
             session.markAllChanged();
             save(session, false, false);
             if (wasStored) {
-                try {
-                    store.remove(oldId);
-                } catch (RuntimeException e) {
-                    storeFailed("remove of the old id after changeSessionId", oldId, e);
-                }
+                removeFromStore(oldId, "replaced by changeSessionId");
             }
         }
         listeners.idChanged(session, oldId);
         return session.getId();
+    }
+
+    /** Removes a session's record; if the store fails, keeps retrying so that it cannot come back. */
+    private void removeFromStore(String id, String why) {
+        try {
+            store.remove(id);
+            storeWorks();
+        } catch (RuntimeException e) {
+            storeFailed("remove (" + why + ")", id, e);
+            unremoved.add(id);
+            scheduleRetry();
+        }
+    }
+
+    private void scheduleRetry() {
+        if (retryScheduled.compareAndSet(false, true)) {
+            try {
+                scheduler.schedule(this::retryFailedWrites, retryDelayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                retryScheduled.set(false); // stopping: close() makes the last attempt
+            }
+        }
+    }
+
+    /**
+     * Writes what the store refused while it was failing: removals first (an invalidated session
+     * must not come back), then each unsaved session's current state. Backs off from 0.5 s to 30 s
+     * while the store keeps failing, so an outage costs one attempt per period, not one per request.
+     */
+    void retryFailedWrites() {
+        boolean failed = false;
+        try {
+            for (String id : unremoved) {
+                try {
+                    store.remove(id);
+                    unremoved.remove(id);
+                    storeWorks();
+                } catch (RuntimeException e) {
+                    storeFailed("remove (retry)", id, e);
+                    failed = true;
+                    break;
+                }
+            }
+            for (TandemSession session : failed ? List.<TandemSession>of() : unsaved) {
+                unsaved.remove(session);
+                if (session.isValid() && !save(session, false, true)) {
+                    failed = true;
+                    break;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("[{}] retrying failed session writes failed", webApp, e);
+            failed = true;
+        }
+        retryDelayMillis = failed ? Math.min(retryDelayMillis * 2, LAST_RETRY_MILLIS) : FIRST_RETRY_MILLIS;
+        retryScheduled.set(false);
+        if (!unsaved.isEmpty() || !unremoved.isEmpty()) {
+            scheduleRetry();
+        }
+    }
+
+    /** Sessions and removals waiting for the store to work again; for tests and the status page. */
+    int pendingWrites() {
+        return unsaved.size() + unremoved.size();
     }
 
     /** Expires idle sessions in memory, then sweeps the store. Runs on the scheduler; never throws. */
@@ -430,7 +498,7 @@ final class SessionManager implements AutoCloseable {
     private void storeFailed(String operation, String id, RuntimeException e) {
         if (storeHealthy.compareAndSet(true, false)) {
             LOG.error("[{}] the {} store failed ({} of session {}); sessions are served from memory and unsaved "
-                    + "changes are retried on their next request. Further failures are logged at DEBUG until it works again",
+                    + "changes are retried in the background. Further failures are logged at DEBUG until it works again",
                     webApp, config.persistentStore(), operation, SessionStoreException.shorten(id), e);
         } else {
             LOG.debug("[{}] the {} store still fails ({} of session {})", webApp, config.persistentStore(), operation,
@@ -447,17 +515,33 @@ final class SessionManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (String id : unremoved) {
+            try {
+                store.remove(id);
+            } catch (RuntimeException e) {
+                LOG.error("[{}] stopping: session {} was invalidated but the store could not remove it", webApp,
+                        SessionStoreException.shorten(id), e);
+            }
+        }
         int saved = 0;
+        int failed = 0;
         for (TandemSession session : sessions.values()) {
             if (session.isValid()) {
                 listeners.willPassivate(session, session.attributeMap().values());
                 if (save(session, true, true)) {
                     saved++;
+                } else {
+                    failed++;
                 }
             }
         }
         sessions.clear();
-        LOG.info("[{}] stopped: {} sessions saved to the {} store", webApp, saved, config.persistentStore());
+        if (failed > 0) {
+            LOG.error("[{}] stopped: {} sessions saved to the {} store, {} could not be saved and are lost",
+                    webApp, saved, config.persistentStore(), failed);
+        } else {
+            LOG.info("[{}] stopped: {} sessions saved to the {} store", webApp, saved, config.persistentStore());
+        }
         store.close();
     }
 }

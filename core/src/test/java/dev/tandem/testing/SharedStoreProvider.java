@@ -47,6 +47,19 @@ public final class SharedStoreProvider implements SessionStoreProvider {
     public static final class Shared implements SessionStore {
         private volatile SessionStore delegate;
         private final List<String> idsAsked = new CopyOnWriteArrayList<>();
+        private volatile boolean failing;
+
+        /** While failing, every call throws as a store whose database went away would. */
+        public void failing(boolean failing) {
+            this.failing = failing;
+        }
+
+        private void ask(String id) {
+            idsAsked.add(String.valueOf(id));
+            if (failing) {
+                throw new dev.tandem.session.spi.SessionStoreException("shared-test", id, "the test made the store fail", null);
+            }
+        }
 
         synchronized void open(StoreContext context) {
             if (delegate == null) {
@@ -61,36 +74,39 @@ public final class SharedStoreProvider implements SessionStoreProvider {
 
         @Override
         public StoredSession load(String id) {
-            idsAsked.add(String.valueOf(id));
+            ask(id);
             return delegate.load(id);
         }
 
         @Override
         public long version(String id) {
-            idsAsked.add(String.valueOf(id));
+            ask(id);
             return delegate.version(id);
         }
 
         @Override
         public long save(SessionChange change) {
-            idsAsked.add(String.valueOf(change.id()));
+            ask(change.id());
             return delegate.save(change);
         }
 
         @Override
         public void touch(String id, long lastAccessedTime) {
-            idsAsked.add(String.valueOf(id));
+            ask(id);
             delegate.touch(id, lastAccessedTime);
         }
 
         @Override
         public void remove(String id) {
-            idsAsked.add(String.valueOf(id));
+            ask(id);
             delegate.remove(id);
         }
 
         @Override
         public List<String> sweepExpired(long now) {
+            if (failing) {
+                throw new dev.tandem.session.spi.SessionStoreException("shared-test", null, "the test made the store fail", null);
+            }
             return delegate.sweepExpired(now);
         }
 

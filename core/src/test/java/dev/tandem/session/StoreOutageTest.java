@@ -1,0 +1,80 @@
+package dev.tandem.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tandem.serial.ClassFilter;
+import dev.tandem.serial.Serialization;
+import dev.tandem.testing.Await;
+import dev.tandem.testing.Container;
+import dev.tandem.testing.ProbeServlet;
+import dev.tandem.testing.RunningServer;
+import dev.tandem.testing.SharedStoreProvider;
+import dev.tandem.testing.TestClient;
+import dev.tandem.testing.WebApp;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** While the store fails, requests are served from memory; when it works again, what they acknowledged is written. */
+class StoreOutageTest {
+    private final String storeName = "outage-" + UUID.randomUUID();
+    private RunningServer server;
+
+    @BeforeEach
+    void start() {
+        server = Container.JETTY.start(WebApp.at("/app")
+                .param("persistent-store", SharedStoreProvider.class.getName())
+                .param("shared-name", storeName)
+                .servlet("/probe/*", new ProbeServlet()));
+    }
+
+    @AfterEach
+    void stop() {
+        store().failing(false);
+        server.close();
+    }
+
+    private SharedStoreProvider.Shared store() {
+        return SharedStoreProvider.store(storeName);
+    }
+
+    private String get(TestClient client, String probe) {
+        var response = client.get(server.uri("/app/probe/" + probe));
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private Object stored(String id, String name) {
+        var record = store().load(id);
+        byte[] bytes = record == null ? null : record.attributes().get(name);
+        return bytes == null ? null
+                : Serialization.KRYO.codec(getClass().getClassLoader(), ClassFilter.of(null)).decode(name, bytes);
+    }
+
+    @Test
+    void changesMadeDuringAnOutageAreWrittenWhenTheStoreComesBackWithoutAnotherRequest() {
+        TestClient client = TestClient.withCookies();
+        get(client, "set?name=x&value=1");
+        String id = client.cookie("JSESSIONID").orElseThrow();
+        store().failing(true);
+        for (int i = 2; i <= 5; i++) {
+            get(client, "set?name=x&value=" + i);
+            assertEquals(String.valueOf(i), get(client, "get?name=x"), "served from memory during the outage");
+        }
+        store().failing(false);
+        Await.until("the last acknowledged value is stored", Duration.ofSeconds(20), () -> "5".equals(stored(id, "x")));
+    }
+
+    @Test
+    void aSessionInvalidatedDuringAnOutageIsRemovedWhenTheStoreComesBack() {
+        TestClient client = TestClient.withCookies();
+        get(client, "set?name=x&value=1");
+        String id = client.cookie("JSESSIONID").orElseThrow();
+        store().failing(true);
+        get(client, "invalidate");
+        store().failing(false);
+        Await.until("the invalidated session is gone from the store", Duration.ofSeconds(20), () -> store().version(id) == 0);
+    }
+}
