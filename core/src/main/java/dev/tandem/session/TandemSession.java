@@ -1,7 +1,6 @@
 package dev.tandem.session;
 
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.http.HttpSession;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each attribute's bytes as last stored). Shared by every request of the session on this node, so
  * all of it is safe for concurrent use.
  */
-final class TandemSession implements HttpSession {
+final class TandemSession implements VersionedSession {
     private final SessionManager manager;
     private final long creationTime;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
@@ -223,7 +222,8 @@ final class TandemSession implements HttpSession {
         return creationTime;
     }
 
-    long version() {
+    @Override
+    public long version() {
         return version;
     }
 

@@ -13,7 +13,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * <p>Usage: {@code Demo [--port 8080]}. Port 0 picks a free port (tests use it).
  */
 public final class Demo {
-    static final List<String> WEB_APPS = List.of("counter");
+    static final List<String> WEB_APPS = List.of("counter", "counter-saved", "cart");
 
     private final Server server;
     private final ServerConnector connector;
@@ -40,8 +40,10 @@ public final class Demo {
         String base = "http://127.0.0.1:" + demo.port();
         System.out.println();
         System.out.println("Tandem demo is up. Try:");
-        System.out.println("  " + base + "/counter/                     (in a browser: the count goes up on each reload)");
-        System.out.println("  curl -c j -b j " + base + "/counter/      (run it twice: count=1, then count=2)");
+        System.out.println("  " + base + "/counter/          Resin's counter, changed in place (see the page for what that means)");
+        System.out.println("  " + base + "/counter-saved/    the same with always-save-session=true");
+        System.out.println("  " + base + "/cart/             log in, fill a cart, log out");
+        System.out.println("  curl -c j -b j " + base + "/counter/    (run it twice: count=1, then count=2)");
         System.out.println("Ctrl-C stops it; sessions are saved on a graceful stop.");
         demo.server.join();
     }

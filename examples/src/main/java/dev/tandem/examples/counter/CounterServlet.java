@@ -1,28 +1,21 @@
-package dev.tandem.examples;
+package dev.tandem.examples.counter;
 
+import dev.tandem.examples.NodeName;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Serializable;
 
 /**
- * Resin's Counter case: a per-session hit counter. The count lives in a {@link Counter} object in
- * the session; this page calls {@code setAttribute} after each increment, so every change is saved.
+ * Resin's Counter case. The {@link Counter} is put in the session once and then only mutated in
+ * place: no {@code setAttribute} follows the increment, so nothing marks the session changed.
+ * Deployed twice: {@code /counter} without {@code always-save-session} (the increments live only
+ * in the serving node's memory until it stops gracefully; a crash or a failover loses them) and
+ * {@code /counter-saved} with it (every request saves what changed, so nothing is lost).
  */
 public class CounterServlet extends HttpServlet {
-
-    /** The session's counter, mutated in place. */
-    public static final class Counter implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private int count;
-
-        public synchronized int increment() {
-            return ++count;
-        }
-    }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -30,13 +23,13 @@ public class CounterServlet extends HttpServlet {
         Counter counter = (Counter) session.getAttribute("counter");
         if (counter == null) {
             counter = new Counter();
+            session.setAttribute("counter", counter);
         }
         int count = counter.increment();
-        session.setAttribute("counter", counter);
 
-        String node = System.getProperty("tandem.server-id", "app-a");
-        if ("text/plain".equals(request.getParameter("format"))
-                || request.getHeader("Accept") == null || !request.getHeader("Accept").contains("text/html")) {
+        String node = NodeName.of(request);
+        String accept = request.getHeader("Accept");
+        if (accept == null || !accept.contains("text/html")) {
             response.setContentType("text/plain;charset=utf-8");
             response.getWriter().println("count=" + count + " node=" + node + " session=" + session.getId());
             return;
@@ -46,6 +39,7 @@ public class CounterServlet extends HttpServlet {
         out.println("<!doctype html><title>Tandem counter</title>");
         out.println("<h1>Count: " + count + "</h1>");
         out.println("<p>Served by <b>" + node + "</b>, session <code>" + session.getId() + "</code>.</p>");
+        out.println("<p>" + getServletContext().getInitParameter("explanation") + "</p>");
         out.println("<p><a href=\"" + response.encodeURL(request.getContextPath() + "/") + "\">Count again</a></p>");
     }
 }
