@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Measures Tandem's file store against Jetty's FileSessionDataStore and Tomcat's FileStore in one
+# run, and rewrites the file-store section of BENCHMARKS.md. Takes about 1-2 minutes.
+# Usage, from anywhere: benchmarks/file-store.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -o -pl session-store-file install -DskipTests
+mvn -q -o -pl benchmarks package -DskipTests
+mvn -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/file-store.classpath >/dev/null
+# The work directory is on the same file system as the project (ext4 on our machines), not tmpfs.
+exec java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/file-store.classpath)" \
+  dev.tandem.benchmarks.file.FileStoreBenchmark benchmarks/target/file-store-work BENCHMARKS.md "benchmarks/file-store.sh"

@@ -1,0 +1,188 @@
+package dev.tandem.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterEndpointTest {
+    private final TestCluster cluster = new TestCluster("a", "b", "c");
+
+    @AfterEach
+    void close() {
+        cluster.close();
+    }
+
+    /** Answers with who answered, for which web-app and type, who asked, and the payload. */
+    private static RequestHandler echo(String self, String webApp) {
+        return (from, type, payload) -> CompletableFuture.completedFuture(
+                (self + "/" + webApp + "/" + type + "/" + from.name() + "/" + new String(payload, UTF_8)).getBytes(UTF_8));
+    }
+
+    private static String call(ClusterTransport from, ClusterMember to, String webApp, int type, String payload)
+            throws Exception {
+        return new String(from.request(to, webApp, type, payload.getBytes(UTF_8)).get(10, TimeUnit.SECONDS), UTF_8);
+    }
+
+    private static Throwable failure(CompletableFuture<byte[]> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    @Test
+    void requestsReachTheHandlerOfTheirWebAppOnTheirPeer() throws Exception {
+        Map<String, ClusterEndpoint> nodes = new HashMap<>();
+        for (String name : List.of("a", "b", "c")) {
+            ClusterEndpoint e = cluster.start(name);
+            e.register("shop", echo(name, "shop"));
+            e.register("blog", echo(name, "blog"));
+            nodes.put(name, e);
+        }
+        assertEquals("b/shop/2/a/x", call(nodes.get("a"), cluster.member("b"), "shop", 2, "x"));
+        assertEquals("b/blog/3/a/y", call(nodes.get("a"), cluster.member("b"), "blog", 3, "y"));
+        assertEquals("c/shop/239/a/", call(nodes.get("a"), cluster.member("c"), "shop", 239, ""));
+        assertEquals("a/blog/1/c/z", call(nodes.get("c"), cluster.member("a"), "blog", 1, "z"));
+        assertEquals("b/shop/2/c/w", call(nodes.get("c"), cluster.member("b"), "shop", 2, "w"));
+    }
+
+    @Test
+    void manyThreadsGetEachTheirOwnAnswer() throws Exception {
+        ClusterEndpoint a = cluster.start("a");
+        ClusterEndpoint b = cluster.start("b");
+        b.register("shop", echo("b", "shop"));
+        // Answer "blog" out of order, from another thread, so responses overtake each other.
+        ExecutorService late = Executors.newFixedThreadPool(4);
+        b.register("blog", (from, type, payload) -> CompletableFuture.supplyAsync(
+                () -> ("blog:" + new String(payload, UTF_8)).getBytes(UTF_8), late));
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                all.add(callers.submit(() -> {
+                    List<CompletableFuture<byte[]>> sent = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                        String webApp = i % 2 == 0 ? "shop" : "blog";
+                        sent.add(a.request(cluster.member("b"), webApp, 7, (thread + "-" + i).getBytes(UTF_8)));
+                    }
+                    for (int i = 0; i < 200; i++) {
+                        String expected = i % 2 == 0 ? "b/shop/7/a/" + thread + "-" + i : "blog:" + thread + "-" + i;
+                        assertEquals(expected, new String(sent.get(i).get(30, TimeUnit.SECONDS), UTF_8));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+            late.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingHandlerBecomesAnErrorForTheCallerOnly() throws Exception {
+        ClusterEndpoint a = cluster.start("a");
+        ClusterEndpoint b = cluster.start("b");
+        b.register("shop", (from, type, payload) -> {
+            if (type == 9) {
+                throw new IllegalStateException("no such session");
+            }
+            if (type == 10) {
+                return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+            }
+            return CompletableFuture.completedFuture(payload);
+        });
+        Throwable thrown = failure(a.request(cluster.member("b"), "shop", 9, new byte[0]));
+        RemoteRequestException e = assertInstanceOf(RemoteRequestException.class, thrown);
+        assertEquals(RemoteRequestException.Reason.HANDLER_FAILED, e.reason());
+        assertTrue(e.getMessage().contains("no such session"), e.getMessage());
+        assertTrue(failure(a.request(cluster.member("b"), "shop", 10, new byte[0])).getMessage().contains("disk full"));
+        assertEquals("ok", call(a, cluster.member("b"), "shop", 1, "ok"), "the connection still serves");
+    }
+
+    @Test
+    void aWebAppNotDeployedOnThePeerIsAnErrorNotAClosedConnection() throws Exception {
+        ClusterEndpoint a = cluster.start("a");
+        ClusterEndpoint b = cluster.start("b");
+        b.register("shop", echo("b", "shop"));
+        RemoteRequestException e = assertInstanceOf(RemoteRequestException.class,
+                failure(a.request(cluster.member("b"), "blog", 2, new byte[0])));
+        assertEquals(RemoteRequestException.Reason.NO_HANDLER, e.reason());
+        b.unregister("shop");
+        assertEquals(RemoteRequestException.Reason.NO_HANDLER, ((RemoteRequestException)
+                failure(a.request(cluster.member("b"), "shop", 2, new byte[0]))).reason());
+        b.register("shop", echo("b", "shop"));
+        assertEquals("b/shop/2/a/again", call(a, cluster.member("b"), "shop", 2, "again"));
+        assertThrows(IllegalStateException.class, () -> b.register("shop", echo("b", "shop")));
+    }
+
+    @Test
+    void requestsLargerThanTheMaximumFrameFailBeforeSending() throws Exception {
+        ClusterEndpoint a = cluster.start("a", Map.of("max-frame-size", "64k"), java.time.Clock.systemUTC());
+        ClusterEndpoint b = cluster.start("b", Map.of("max-frame-size", "64k"), java.time.Clock.systemUTC());
+        b.register("shop", (from, type, payload) -> CompletableFuture.completedFuture(new byte[type == 2 ? 70_000 : 60_000]));
+        assertInstanceOf(IllegalArgumentException.class, failure(a.request(cluster.member("b"), "shop", 1, new byte[65_536])));
+        assertEquals(60_000, a.request(cluster.member("b"), "shop", 1, new byte[60_000]).get(10, TimeUnit.SECONDS).length);
+        RemoteRequestException e = assertInstanceOf(RemoteRequestException.class,
+                failure(a.request(cluster.member("b"), "shop", 2, new byte[0])));
+        assertTrue(e.getMessage().contains("max-frame-size"), e.getMessage());
+    }
+
+    @Test
+    void misuseIsRefusedAtTheCall() {
+        ClusterEndpoint a = cluster.start("a");
+        ClusterMember stranger = new TestCluster("z").member("z");
+        assertThrows(IllegalArgumentException.class, () -> a.request(stranger, "shop", 2, new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> a.request(cluster.member("b"), "shop", 0, new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> a.request(cluster.member("b"), "shop", 240, new byte[0]));
+    }
+
+    @Test
+    void webAppsOfOneJvmShareOneEndpointUntilTheLastReleasesIt() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Map<String, String> params = Map.of("cluster", "solo=127.0.0.1:" + port, "server-id", "solo");
+        ClusterConfig config = ClusterConfig.parse(params);
+        ClusterEndpoint first = ClusterEndpoint.acquire(config);
+        assertSame(first, ClusterEndpoint.acquire(ClusterConfig.parse(params)), "parsed again by a second web-app");
+        first.release();
+        Map<String, String> other = new HashMap<>(params);
+        other.put("idle-time", "1s");
+        assertThrows(IllegalArgumentException.class, () -> ClusterEndpoint.acquire(ClusterConfig.parse(other)),
+                "one endpoint per address, so every web-app must agree on its settings");
+        other.remove("idle-time");
+        other.put("cluster-secret", "another");
+        assertThrows(IllegalArgumentException.class, () -> ClusterEndpoint.acquire(ClusterConfig.parse(other)));
+        first.release();
+        assertThrows(IllegalStateException.class, first::release);
+        ClusterEndpoint reopened = ClusterEndpoint.acquire(config);
+        try {
+            assertNotSame(first, reopened, "the last release closed it");
+        } finally {
+            reopened.release();
+        }
+    }
+}
