@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,15 +41,8 @@ final class SessionManager implements AutoCloseable {
     private final Map<String, TandemSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
-    private final AtomicBoolean storeHealthy = new AtomicBoolean(true);
-    /** Sessions whose last save failed, and ids whose removal failed: retried in the background. */
-    private final Set<TandemSession> unsaved = ConcurrentHashMap.newKeySet();
-    private final Set<String> unremoved = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean retryScheduled = new AtomicBoolean();
-    private volatile long retryDelayMillis = FIRST_RETRY_MILLIS;
-
-    static final long FIRST_RETRY_MILLIS = 500;
-    static final long LAST_RETRY_MILLIS = 30_000;
+    private final StoreHealth health;
+    private final FailedWrites failedWrites;
 
     SessionManager(SessionConfig config, SessionStore store, AttributeCodec codec, SessionListeners listeners,
                    Clock clock, String webApp, ServletContext servletContext) {
@@ -66,6 +58,8 @@ final class SessionManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.health = new StoreHealth(webApp, config.persistentStore());
+        this.failedWrites = new FailedWrites(webApp, store, health, scheduler, s -> save(s, false, true));
         long every = config.reaperInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
     }
@@ -216,8 +210,8 @@ final class SessionManager implements AutoCloseable {
                 session.saved(version, accessTime);
                 session.storedFingerprints.putAll(fingerprints);
                 removedNames.forEach(session.storedFingerprints::remove);
-                unsaved.remove(session);
-                storeWorks();
+                failedWrites.settled(session);
+                health.works();
                 return complete;
             } catch (SessionRemovedException e) {
                 // Invalidated on another node meanwhile: it must not come back here either.
@@ -229,9 +223,8 @@ final class SessionManager implements AutoCloseable {
                 Set<String> retry = new HashSet<>(changedNames);
                 retry.addAll(bytes.keySet());
                 session.restore(retry, removedNames, metadata || neverSaved);
-                storeFailed("save", session.getId(), e);
-                unsaved.add(session);
-                scheduleRetry();
+                health.failed("save", session.getId(), e);
+                failedWrites.saveFailed(session);
                 return false;
             }
         }
@@ -254,9 +247,9 @@ final class SessionManager implements AutoCloseable {
         try {
             store.touch(session.getId(), accessTime);
             session.touched(accessTime);
-            storeWorks();
+            health.works();
         } catch (RuntimeException e) {
-            storeFailed("touch", session.getId(), e);
+            health.failed("touch", session.getId(), e);
         }
     }
 
@@ -290,8 +283,8 @@ final class SessionManager implements AutoCloseable {
                 listeners.removed(session, name, value);
             }
         }
-        unsaved.remove(session);
-        removeFromStore(id, why);
+        failedWrites.settled(session);
+        failedWrites.remove(id, why);
         LOG.debug("[{}] session {} {}", webApp, session, why);
     }
 
@@ -308,75 +301,16 @@ final class SessionManager implements AutoCloseable {
             session.markAllChanged();
             save(session, false, false);
             if (wasStored) {
-                removeFromStore(oldId, "replaced by changeSessionId");
+                failedWrites.remove(oldId, "replaced by changeSessionId");
             }
         }
         listeners.idChanged(session, oldId);
         return session.getId();
     }
 
-    /** Removes a session's record; if the store fails, keeps retrying so that it cannot come back. */
-    private void removeFromStore(String id, String why) {
-        try {
-            store.remove(id);
-            storeWorks();
-        } catch (RuntimeException e) {
-            storeFailed("remove (" + why + ")", id, e);
-            unremoved.add(id);
-            scheduleRetry();
-        }
-    }
-
-    private void scheduleRetry() {
-        if (retryScheduled.compareAndSet(false, true)) {
-            try {
-                scheduler.schedule(this::retryFailedWrites, retryDelayMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                retryScheduled.set(false); // stopping: close() makes the last attempt
-            }
-        }
-    }
-
-    /**
-     * Writes what the store refused while it was failing: removals first (an invalidated session
-     * must not come back), then each unsaved session's current state. Backs off from 0.5 s to 30 s
-     * while the store keeps failing, so an outage costs one attempt per period, not one per request.
-     */
-    void retryFailedWrites() {
-        boolean failed = false;
-        try {
-            for (String id : unremoved) {
-                try {
-                    store.remove(id);
-                    unremoved.remove(id);
-                    storeWorks();
-                } catch (RuntimeException e) {
-                    storeFailed("remove (retry)", id, e);
-                    failed = true;
-                    break;
-                }
-            }
-            for (TandemSession session : failed ? List.<TandemSession>of() : unsaved) {
-                unsaved.remove(session);
-                if (session.isValid() && !save(session, false, true)) {
-                    failed = true;
-                    break;
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("[{}] retrying failed session writes failed", webApp, e);
-            failed = true;
-        }
-        retryDelayMillis = failed ? Math.min(retryDelayMillis * 2, LAST_RETRY_MILLIS) : FIRST_RETRY_MILLIS;
-        retryScheduled.set(false);
-        if (!unsaved.isEmpty() || !unremoved.isEmpty()) {
-            scheduleRetry();
-        }
-    }
-
     /** Sessions and removals waiting for the store to work again; for tests and the status page. */
     int pendingWrites() {
-        return unsaved.size() + unremoved.size();
+        return failedWrites.pending();
     }
 
     /** Expires idle sessions in memory, then sweeps the store. Runs on the scheduler; never throws. */
@@ -453,7 +387,7 @@ final class SessionManager implements AutoCloseable {
             long stored = store.version(session.getId());
             return stored != session.version();
         } catch (RuntimeException e) {
-            storeFailed("version check", session.getId(), e);
+            health.failed("version check", session.getId(), e);
             return false; // serve the copy in memory while the store is away
         }
     }
@@ -463,9 +397,9 @@ final class SessionManager implements AutoCloseable {
         StoredSession record;
         try {
             record = store.load(id);
-            storeWorks();
+            health.works();
         } catch (SessionStoreException e) {
-            storeFailed("load", id, e);
+            health.failed("load", id, e);
             throw e;
         }
         if (record == null || record.isExpiredAt(clock.millis())) {
@@ -489,23 +423,6 @@ final class SessionManager implements AutoCloseable {
         return session;
     }
 
-    private void storeWorks() {
-        if (storeHealthy.compareAndSet(false, true)) {
-            LOG.info("[{}] the {} store works again", webApp, config.persistentStore());
-        }
-    }
-
-    private void storeFailed(String operation, String id, RuntimeException e) {
-        if (storeHealthy.compareAndSet(true, false)) {
-            LOG.error("[{}] the {} store failed ({} of session {}); sessions are served from memory and unsaved "
-                    + "changes are retried in the background. Further failures are logged at DEBUG until it works again",
-                    webApp, config.persistentStore(), operation, SessionStoreException.shorten(id), e);
-        } else {
-            LOG.debug("[{}] the {} store still fails ({} of session {})", webApp, config.persistentStore(), operation,
-                    SessionStoreException.shorten(id), e);
-        }
-    }
-
     /** The web-app stops: passivate every session still in memory, saving each attribute whose bytes changed. */
     @Override
     public void close() {
@@ -515,14 +432,7 @@ final class SessionManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (String id : unremoved) {
-            try {
-                store.remove(id);
-            } catch (RuntimeException e) {
-                LOG.error("[{}] stopping: session {} was invalidated but the store could not remove it", webApp,
-                        SessionStoreException.shorten(id), e);
-            }
-        }
+        failedWrites.removeOnStop();
         int saved = 0;
         int failed = 0;
         for (TandemSession session : sessions.values()) {
