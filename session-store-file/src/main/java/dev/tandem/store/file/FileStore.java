@@ -38,6 +38,7 @@ final class FileStore implements SessionStore {
     /** Removed id → epoch millis until which a save of it is refused; each also a {@code <id>.removed} file. */
     private final Map<String, Long> tombstones;
     private final StripedLocks locks = new StripedLocks(1024);
+    private final RecentRecords recent = new RecentRecords(1024);
     private volatile boolean closed;
 
     private FileStore(SessionDirectory directory, StoreContext context, String logPrefix, StartupScan scan) {
@@ -94,7 +95,7 @@ final class FileStore implements SessionStore {
             checkOpen(id);
             refuseIfRemoved(id);
             IndexEntry current = index.get(id);
-            StoredSession previous = current == null ? null : read(id, current);
+            StoredSession previous = current == null ? null : readForSave(id, current);
             // After a corrupt record the version still goes up: a version is never given twice.
             long version = current == null ? 1 : current.version() + 1;
             StoredSession next = change.applyTo(previous, version);
@@ -106,6 +107,7 @@ final class FileStore implements SessionStore {
                 throw new SessionStoreException(NAME, id, "cannot write " + file + ": " + e
                         + "; check free space and permissions of " + directory.path(), e);
             }
+            recent.put(id, version, bytes);
             index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
                     next.maxInactiveInterval(), bytes.length));
             if (current != null) {
@@ -165,6 +167,7 @@ final class FileStore implements SessionStore {
             tombstones.put(id, until);
             if (entry != null) {
                 index.remove(id);
+                recent.remove(id);
                 directory.deleteQuietly(directory.sessionFile(id, entry.version()));
             }
         } finally {
@@ -187,6 +190,7 @@ final class FileStore implements SessionStore {
                 IndexEntry entry = index.get(id);
                 if (entry != null && entry.isExpiredAt(now)) {
                     index.remove(id);
+                    recent.remove(id);
                     directory.deleteQuietly(directory.sessionFile(id, entry.version()));
                     deleted.add(id);
                 }
@@ -222,6 +226,19 @@ final class FileStore implements SessionStore {
     }
 
     /** The record {@code entry} points at, or {@code null} if its file turns out corrupt (then moved aside). */
+    /** The current record for a save: from the bytes written last when they are still kept, else from the file. */
+    private StoredSession readForSave(String id, IndexEntry entry) {
+        byte[] kept = recent.get(id, entry.version());
+        if (kept != null) {
+            try {
+                return SessionFileFormat.decode(kept, id, entry.version());
+            } catch (CorruptFileException e) {
+                recent.remove(id); // cannot happen with our own bytes; the file decides
+            }
+        }
+        return read(id, entry);
+    }
+
     private StoredSession read(String id, IndexEntry entry) {
         Path file = directory.sessionFile(id, entry.version());
         try {
@@ -229,11 +246,13 @@ final class FileStore implements SessionStore {
         } catch (CorruptFileException e) {
             directory.moveAside(file, e.getMessage());
             index.remove(id);
+            recent.remove(id);
             return null;
         } catch (java.nio.file.NoSuchFileException e) {
             LOG.warn("{} session file {} was deleted behind the store's back; the session is treated as missing",
                     logPrefix, file);
             index.remove(id);
+            recent.remove(id);
             return null;
         } catch (IOException e) {
             throw new SessionStoreException(NAME, id, "cannot read " + file + ": " + e

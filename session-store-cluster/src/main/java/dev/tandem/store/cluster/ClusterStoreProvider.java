@@ -1,0 +1,91 @@
+package dev.tandem.store.cluster;
+
+import dev.tandem.cluster.ClusterEndpoint;
+import dev.tandem.session.spi.SessionStore;
+import dev.tandem.session.spi.SessionStoreProvider;
+import dev.tandem.session.spi.StoreContext;
+import dev.tandem.store.file.FileStoreProvider;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code persistent-store=cluster}: each session on its owner and its backup server, over the
+ * JVM's cluster endpoint; failover to the backup and recovery on restart (newest version wins).
+ * Params: {@code path} (this server's disk copy, a file store), {@code backup-mode}
+ * ({@code sync} by default, or {@code async}) and the cluster params ({@code cluster},
+ * {@code server-id}, {@code cluster-secret}, timeouts, {@code max-frame-size}).
+ */
+public final class ClusterStoreProvider implements SessionStoreProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterStoreProvider.class);
+
+    /** Threads for the owner's side of peer requests, which may themselves wait on peers. */
+    private static final int OWNER_THREADS = 16;
+
+    public ClusterStoreProvider() {}
+
+    @Override
+    public String name() {
+        return "cluster";
+    }
+
+    @Override
+    public Set<String> parameterNames() {
+        return ClusterStoreConfig.PARAMETERS;
+    }
+
+    @Override
+    public SessionStore create(StoreContext context) {
+        ClusterStoreConfig config = ClusterStoreConfig.from(context);
+        SessionStore disk = fileStore(context, config.path().resolve("copies"));
+        SessionStore removals;
+        ClusterEndpoint endpoint;
+        try {
+            removals = fileStore(context, config.path().resolve("removals"));
+        } catch (RuntimeException e) {
+            disk.close();
+            throw e;
+        }
+        VersionedCopy copy = new VersionedCopy(disk, removals, context.clock(), context.sessionTimeout());
+        try {
+            endpoint = ClusterEndpoint.acquire(config.cluster());
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+        String server = endpoint.self().name();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(OWNER_THREADS, OWNER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "tandem-cluster-store-" + server + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        LOG.info("cluster {} {}: disk copy at {}, backup-mode {}, servers {}", server, context.webApp(), config.path(),
+                config.backupMode().name().toLowerCase(java.util.Locale.ROOT), endpoint.topology());
+        try {
+            return new ClusterSessions(context.webApp(), endpoint, copy, context.clock(), new Random(),
+                    config.backupMode(), executor, () -> {
+                        executor.shutdownNow();
+                        endpoint.release();
+                    });
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            copy.close();
+            endpoint.release();
+            throw e;
+        }
+    }
+
+    private static SessionStore fileStore(StoreContext context, java.nio.file.Path path) {
+        return new FileStoreProvider().create(new StoreContext(context.webApp(), Map.of("path", path.toString()),
+                context.clock(), context.sessionTimeout(), context.classLoader()));
+    }
+}

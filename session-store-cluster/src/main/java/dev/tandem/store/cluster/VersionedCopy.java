@@ -1,0 +1,119 @@
+package dev.tandem.store.cluster;
+
+import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionStore;
+import dev.tandem.session.spi.StoredSession;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This server's disk copy of the sessions it owns or backs up, holding each record at the
+ * <em>cluster</em> version: the version the owner gave it, so that both copies of a session carry
+ * the same number and the newer one can be told. A {@link SessionStore} numbers its own saves, so
+ * the cluster version rides in a reserved attribute that is hidden from callers; any store
+ * (the file store in production, a memory store in a simulator) can be the disk copy.
+ *
+ * <p>Removals are recorded in a second store as empty records that expire after the tombstone
+ * time, because a store's own tombstone cannot be asked about: a peer that recovers a session
+ * must learn that it was invalidated, so that an old copy never brings it back.
+ */
+final class VersionedCopy {
+    /** Starts with NUL, which no servlet attribute name a person writes contains. */
+    static final String VERSION_ATTRIBUTE = "\u0000tandem.cluster-version";
+
+    private final SessionStore disk;
+    private final SessionStore removals;
+    private final Clock clock;
+    private final Duration tombstoneTime;
+
+    VersionedCopy(SessionStore disk, SessionStore removals, Clock clock, Duration tombstoneTime) {
+        this.disk = disk;
+        this.removals = removals;
+        this.clock = clock;
+        this.tombstoneTime = tombstoneTime;
+    }
+
+    /** The record at its cluster version, without the reserved attribute; null if none. */
+    StoredSession read(String id) {
+        StoredSession stored = disk.load(id);
+        if (stored == null) {
+            return null;
+        }
+        Map<String, byte[]> attributes = new HashMap<>(stored.attributes());
+        byte[] version = attributes.remove(VERSION_ATTRIBUTE);
+        long clusterVersion = version == null ? stored.version() : ByteBuffer.wrap(version).getLong();
+        return new StoredSession(id, clusterVersion, stored.creationTime(), stored.lastAccessedTime(),
+                stored.maxInactiveInterval(), attributes);
+    }
+
+    /** The cluster version of the copy, 0 if none. Reads the record: the disk copy knows only its own numbers. */
+    long version(String id) {
+        StoredSession s = read(id);
+        return s == null ? 0 : s.version();
+    }
+
+    /** Applies a delta and labels the result {@code version}. */
+    void apply(SessionChange change, long version) {
+        Map<String, byte[]> changed = new HashMap<>(change.changed());
+        changed.put(VERSION_ATTRIBUTE, encode(version));
+        disk.save(new SessionChange(change.id(), change.creationTime(), change.lastAccessedTime(),
+                change.maxInactiveInterval(), changed, change.removed()));
+    }
+
+    /** Replaces the copy by {@code record}, at the record's version. */
+    void write(StoredSession record) {
+        StoredSession existing = disk.load(record.id());
+        Set<String> removed = new HashSet<>();
+        if (existing != null) {
+            removed.addAll(existing.attributes().keySet());
+            removed.removeAll(record.attributes().keySet());
+            removed.remove(VERSION_ATTRIBUTE);
+        }
+        Map<String, byte[]> changed = new HashMap<>(record.attributes());
+        changed.put(VERSION_ATTRIBUTE, encode(record.version()));
+        disk.save(new SessionChange(record.id(), record.creationTime(), record.lastAccessedTime(),
+                record.maxInactiveInterval(), changed, removed));
+    }
+
+    void touch(String id, long lastAccessedTime) {
+        disk.touch(id, lastAccessedTime);
+    }
+
+    /** Deletes the copy, leaves the disk copy's tombstone, and records the removal for peers that ask. */
+    void remove(String id) {
+        StoredSession existing = disk.load(id);
+        disk.remove(id);
+        long seconds = Math.max(tombstoneTime.toSeconds(), existing == null ? 0 : existing.maxInactiveInterval());
+        long now = clock.millis();
+        removals.save(new SessionChange(id, now, now, (int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds)),
+                Map.of(), Set.of()));
+    }
+
+    /** Whether the session was invalidated here within the tombstone time. */
+    boolean isRemoved(String id) {
+        return removals.version(id) > 0;
+    }
+
+    List<String> sweepExpired(long now) {
+        removals.sweepExpired(now);
+        return disk.sweepExpired(now);
+    }
+
+    void close() {
+        try {
+            disk.close();
+        } finally {
+            removals.close();
+        }
+    }
+
+    private static byte[] encode(long version) {
+        return ByteBuffer.allocate(8).putLong(version).array();
+    }
+}
