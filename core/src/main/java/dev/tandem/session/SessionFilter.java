@@ -1,6 +1,7 @@
 package dev.tandem.session;
 
 import dev.tandem.serial.AttributeCodec;
+import dev.tandem.session.spi.SessionChangeListener;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.SessionStoreProvider;
 import dev.tandem.session.spi.StoreContext;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +55,20 @@ public class SessionFilter implements Filter {
             AttributeCodec codec = config.serialization().codec(loader, config.serializationFilter());
             SessionListeners listeners = SessionListeners.instantiate(config.listeners(), loader);
             Clock clock = Clock.systemUTC();
+            // The store is made before the manager it reports to; a change it reports before then
+            // concerns no cached session, so it is ignored.
+            AtomicReference<SessionManager> made = new AtomicReference<>();
+            SessionChangeListener changes = id -> {
+                SessionManager m = made.get();
+                if (m != null) {
+                    m.changedElsewhere(id);
+                }
+            };
             store = provider.create(new StoreContext(webApp, config.storeParameters(), clock,
-                    config.sessionTimeout(), loader));
+                    config.sessionTimeout(), loader, changes));
             cookie = new SessionCookie(context, config.cookieName());
             manager = new SessionManager(config, store, codec, listeners, clock, webApp, context);
+            made.set(manager);
             LOG.info("[{}] Tandem sessions started: {}", webApp, config.describe());
         } catch (RuntimeException e) {
             if (store != null) {

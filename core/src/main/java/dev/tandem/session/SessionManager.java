@@ -3,6 +3,7 @@ package dev.tandem.session;
 import dev.tandem.serial.AttributeCodec;
 import dev.tandem.serial.SerializationException;
 import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionChangeListener;
 import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.SessionStoreException;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The sessions of one web-app on this node: a memory cache in front of the store, the save policy
  * (deltas, always-save-session, save-only-on-shutdown), expiry, eviction and the listeners.
  */
-final class SessionManager implements AutoCloseable {
+final class SessionManager implements SessionChangeListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
     private final SessionConfig config;
@@ -88,7 +89,7 @@ final class SessionManager implements AutoCloseable {
     TandemSession find(String id) {
         long now = clock.millis();
         TandemSession session = sessions.get(id);
-        if (session != null && (session.isPassivated() || !session.isValid())) {
+        if (session != null && (session.isPassivated() || session.isStale() || !session.isValid())) {
             sessions.remove(id, session);
             session = null;
         }
@@ -389,6 +390,27 @@ final class SessionManager implements AutoCloseable {
         } catch (RuntimeException e) {
             health.failed("version check", session.getId(), e);
             return false; // serve the copy in memory while the store is away
+        }
+    }
+
+    /**
+     * The store says another node changed or removed this session: forget the copy in memory, so the
+     * next request reads the store's. No listener is told, as the session lives on elsewhere. A copy
+     * a request is using now stays until that request ends (it saves its delta as usual); the flag
+     * makes the next {@link #find} reload it. Never blocks: stores call this from their own threads.
+     */
+    @Override
+    public void changedElsewhere(String id) {
+        if (config.saveOnlyOnShutdown()) {
+            return; // the memory copy is the only complete one until shutdown: dropping it would lose writes
+        }
+        TandemSession session = sessions.get(id);
+        if (session == null) {
+            return;
+        }
+        session.markStale();
+        if (!session.inUse()) {
+            sessions.remove(id, session);
         }
     }
 

@@ -39,6 +39,8 @@ final class TandemSession implements VersionedSession {
     private volatile boolean isNew;
     private volatile boolean valid = true;
     private volatile boolean passivated;
+    /** The store told us another node changed or removed the session: the next request reloads it. */
+    private volatile boolean stale;
     /** The store's version of this session; 0 while it was never saved. */
     private volatile long version;
     private volatile boolean metadataChanged;
@@ -233,6 +235,14 @@ final class TandemSession implements VersionedSession {
 
     void markPassivated() {
         passivated = true;
+    }
+
+    boolean isStale() {
+        return stale;
+    }
+
+    void markStale() {
+        stale = true;
     }
 
     Map<String, Object> attributeMap() {

@@ -2,6 +2,7 @@ package dev.tandem.testing;
 
 import dev.tandem.session.MemoryStoreProvider;
 import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionChangeListener;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.SessionStoreProvider;
 import dev.tandem.session.spi.StoreContext;
@@ -47,6 +48,8 @@ public final class SharedStoreProvider implements SessionStoreProvider {
     public static final class Shared implements SessionStore {
         private volatile SessionStore delegate;
         private final List<String> idsAsked = new CopyOnWriteArrayList<>();
+        /** Each node's listener, as a database with change notices would tell every node. */
+        private final List<SessionChangeListener> nodes = new CopyOnWriteArrayList<>();
         private volatile boolean failing;
 
         /** While failing, every call throws as a store whose database went away would. */
@@ -65,6 +68,17 @@ public final class SharedStoreProvider implements SessionStoreProvider {
             if (delegate == null) {
                 delegate = new MemoryStoreProvider().create(context);
             }
+            nodes.add(context.changes());
+        }
+
+        /** Tells every node that opened this store that the session changed elsewhere, as a change notice would. */
+        public void changedElsewhere(String id) {
+            nodes.forEach(node -> node.changedElsewhere(id));
+        }
+
+        /** Changes the stored session behind every node's back, as another application would. */
+        public long saveBehindTheNodes(SessionChange change) {
+            return delegate.save(change);
         }
 
         /** Every id passed to any method, in order. */

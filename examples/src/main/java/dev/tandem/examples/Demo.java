@@ -1,86 +1,71 @@
 package dev.tandem.examples;
 
-import java.util.List;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.resource.ResourceFactory;
+import dev.tandem.examples.demo.DemoCluster;
+import dev.tandem.examples.demo.DemoOptions;
+import dev.tandem.examples.demo.StoreChoice;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo: serves the example web-apps on embedded Jetty on 127.0.0.1, each configured by its
- * own {@code WEB-INF/web.xml} exactly as a user would deploy it.
- *
- * <p>Usage: {@code Demo [--port 8080]}. Port 0 picks a free port (tests use it).
+ * The demo launcher ({@code ./demo.sh}): on 127.0.0.1, a web tier with the dispatch filter (port
+ * 8080) in front of three app nodes {@code app-a}, {@code app-b}, {@code app-c}, each its own JVM
+ * serving the example web-apps with the chosen store (default {@code cluster}). Prints the URLs and
+ * a walkthrough; Ctrl-C stops everything. {@code --help} lists the options.
  */
 public final class Demo {
-    static final List<String> WEB_APPS = List.of("counter", "counter-saved", "cart");
-
-    private final Server server;
-    private final ServerConnector connector;
-
-    private Demo(Server server, ServerConnector connector) {
-        this.server = server;
-        this.connector = connector;
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
-        int port = 8080;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--help", "-h" -> {
-                    System.out.println("usage: demo.sh [--port N]   (default 8080)");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; try --help");
-            }
-        }
-        Demo demo = start(port);
-        Runtime.getRuntime().addShutdownHook(new Thread(demo::stop, "demo-shutdown"));
-        String base = "http://127.0.0.1:" + demo.port();
-        System.out.println();
-        System.out.println("Tandem demo is up. Try:");
-        System.out.println("  " + base + "/counter/          Resin's counter, changed in place (see the page for what that means)");
-        System.out.println("  " + base + "/counter-saved/    the same with always-save-session=true");
-        System.out.println("  " + base + "/cart/             log in, fill a cart, log out");
-        System.out.println("  curl -c j -b j " + base + "/counter/    (run it twice: count=1, then count=2)");
-        System.out.println("Ctrl-C stops it; sessions are saved on a graceful stop.");
-        demo.server.join();
-    }
-
-    /** Starts the demo on {@code port} (0: any free port). */
-    public static Demo start(int port) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        server.addConnector(connector);
-        org.eclipse.jetty.server.handler.ContextHandlerCollection contexts =
-                new org.eclipse.jetty.server.handler.ContextHandlerCollection();
-        ResourceFactory resources = ResourceFactory.of(server);
-        for (String name : WEB_APPS) {
-            WebAppContext app = new WebAppContext();
-            app.setContextPath("/" + name);
-            app.setBaseResource(resources.newClassLoaderResource("webapps/" + name));
-            // The example classes and Tandem come from the launcher's class path, as WEB-INF/lib would.
-            app.setParentLoaderPriority(true);
-            app.setThrowUnavailableOnStartupException(true);
-            contexts.addHandler(app);
-        }
-        server.setHandler(contexts);
-        server.start();
-        return new Demo(server, connector);
-    }
-
-    public int port() {
-        return connector.getLocalPort();
-    }
-
-    public void stop() {
+        DemoOptions options;
         try {
-            server.stop();
-        } catch (Exception e) {
-            System.err.println("demo did not stop cleanly: " + e);
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         }
+        if (options == null) {
+            System.out.println(DemoOptions.USAGE_TEXT);
+            return;
+        }
+        System.out.println("Starting the web tier and 3 app nodes (store " + options.store() + ") ...");
+        DemoCluster demo = DemoCluster.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the demo ...");
+            demo.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        printWalkthrough(demo);
+        stopped.await();
+    }
+
+    private static void printWalkthrough(DemoCluster demo) {
+        String web = demo.webUrl();
+        StringBuilder s = new StringBuilder();
+        s.append("\nTandem demo is up: a web tier (dispatch filter) in front of 3 app nodes, store ")
+                .append(demo.options().store()).append(".\n");
+        s.append("  ").append(web).append("/cart/            log in, add items; the page shows the serving node, owner, backup, version\n");
+        s.append("  ").append(web).append("/counter/         Resin's counter, changed in place without setAttribute\n");
+        s.append("  ").append(web).append("/counter-saved/   the same with always-save-session=true\n");
+        s.append("  ").append(web).append("/demo/            the nodes, with kill and restart buttons\n");
+        s.append("  ").append(web).append("/tandem-status    the balancer's view of the nodes\n");
+        for (String node : demo.nodeNames()) {
+            s.append("  ").append(node).append(": ").append(demo.nodeUrl(node)).append(", pid ").append(demo.pid(node))
+                    .append(", log ").append(demo.log(node)).append('\n');
+        }
+        s.append("\nTry: open ").append(web).append("/cart/, log in and add items; note the owner (a, b or c = app-a, app-b, app-c).\n");
+        s.append("Kill the owner like a crash, e.g. app-b:\n");
+        s.append("  curl -X POST '").append(web).append("/demo/kill?node=app-b'      (or: kill -9 <its pid>)\n");
+        s.append("Reload the cart: same items, served by the backup. Bring the node back:\n");
+        s.append("  curl -X POST '").append(web).append("/demo/restart?node=app-b'\n");
+        if (demo.options().store() == StoreChoice.CLUSTER) {
+            s.append("Counters: count a few times on /counter/ and /counter-saved/, kill the node that served them;\n");
+            s.append("/counter/ falls back to its last saved count, /counter-saved/ keeps every increment.\n");
+        } else {
+            s.append("(With --store ").append(demo.options().store())
+                    .append(" each node keeps its own sessions: a failover starts a new session. Use the default cluster store to see it survive.)\n");
+        }
+        s.append("Ctrl-C stops everything.\n");
+        System.out.println(s);
     }
 }

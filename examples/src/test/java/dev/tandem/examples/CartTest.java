@@ -4,28 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.examples.demo.AppNode;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The cart web-app as the demo serves it: log in (new id), fill the cart, log out. */
 class CartTest {
-    static Demo demo;
+    static AppNode demo;
 
     @BeforeAll
     static void start() throws Exception {
-        demo = Demo.start(0);
+        demo = AppNode.start(0, Map.of());
     }
 
     @AfterAll
     static void stop() {
-        demo.stop();
+        demo.close();
     }
 
     @Test

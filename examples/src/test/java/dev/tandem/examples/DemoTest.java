@@ -3,26 +3,28 @@ package dev.tandem.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.examples.demo.AppNode;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DemoTest {
-    static Demo demo;
+    static AppNode demo;
 
     @BeforeAll
     static void start() throws Exception {
-        demo = Demo.start(0);
+        demo = AppNode.start(0, Map.of());
     }
 
     @AfterAll
     static void stop() {
-        demo.stop();
+        demo.close();
     }
 
     @Test

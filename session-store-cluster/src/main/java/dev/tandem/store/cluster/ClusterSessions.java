@@ -9,6 +9,7 @@ import dev.tandem.cluster.PeerTimeoutException;
 import dev.tandem.cluster.RemoteRequestException;
 import dev.tandem.session.SessionId;
 import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionChangeListener;
 import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.SessionStoreException;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>It reaches the outside only through its constructor's arguments (transport, disk copy, clock,
  * randomness, an executor for the owner's side of peer requests), so that a simulator can run it
  * under a seeded schedule. It never holds a lock while it waits on the network.
+ *
+ * <p>Whenever this server's copy changes other than by a request served here (a backup write, a
+ * store from a non-owner, a removal, a missed-writes notice, a newer copy taken from a peer), it
+ * tells core through the {@link SessionChangeListener}, so core drops the copy it cached while it
+ * served the session (say during a failover) instead of serving it after the next failover.
  */
 final class ClusterSessions implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
@@ -58,6 +64,7 @@ final class ClusterSessions implements SessionStore {
     private final BackupMode backupMode;
     private final Executor executor;
     private final Runnable onClose;
+    private final SessionChangeListener changes;
     private final String prefix;
     private final Object[] locks = new Object[64];
     /** Ids whose copy here is the newest the cluster has, as far as this server saw since it started. */
@@ -73,7 +80,7 @@ final class ClusterSessions implements SessionStore {
     private final MissedWrites missed = new MissedWrites();
 
     ClusterSessions(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, RandomGenerator random,
-            BackupMode backupMode, Executor executor, Runnable onClose) {
+            BackupMode backupMode, Executor executor, SessionChangeListener changes, Runnable onClose) {
         this.webApp = webApp;
         this.transport = transport;
         this.self = transport.self();
@@ -83,6 +90,7 @@ final class ClusterSessions implements SessionStore {
         this.backupMode = backupMode;
         this.executor = executor;
         this.onClose = onClose;
+        this.changes = changes;
         this.prefix = "cluster " + self.name() + " " + webApp + ": ";
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
@@ -414,6 +422,7 @@ final class ClusterSessions implements SessionStore {
     /** A peer's tombstone refused the save: the session was invalidated, so it goes here too. */
     private CompletableFuture<Boolean> removedElsewhere(String id) {
         copy.remove(id);
+        changedElsewhere(id);
         return CompletableFuture.failedFuture(new SessionRemovedException(STORE, id));
     }
 
@@ -449,6 +458,7 @@ final class ClusterSessions implements SessionStore {
                     // Invalidated while this server was away: the removal wins over any copy.
                     if (!copy.isRemoved(id)) {
                         copy.remove(id);
+                        changedElsewhere(id);
                         LOG.info("{}session {} was invalidated on {} while this server's copy was out of reach; "
                                 + "removed it here too", prefix, shorten(id), a.getKey().name());
                     }
@@ -482,6 +492,7 @@ final class ClusterSessions implements SessionStore {
                     synchronized (lock(id)) {
                         if (theirs.version() > copy.version(id)) {
                             copy.write(theirs);
+                            changedElsewhere(id);
                         }
                     }
                 } catch (SessionRemovedException removed) {
@@ -527,17 +538,23 @@ final class ClusterSessions implements SessionStore {
         }
         return switch (type) {
             case MessageType.LOAD, MessageType.OWNER_VERSION -> answerAsOwner(type, WireFormat.readId(payload));
-            case MessageType.STORE -> saveAsOwner(WireFormat.readChange(payload), 0).handle((version, e) -> {
-                if (e == null) {
-                    return WireFormat.reply(Reply.OK, version);
-                }
-                if (cause(e) instanceof SessionRemovedException) {
-                    return WireFormat.reply(Reply.REMOVED);
-                }
-                throw e instanceof CompletionException c ? c : new CompletionException(e);
-            });
+            case MessageType.STORE -> storeFromPeer(WireFormat.readChange(payload));
             default -> CompletableFuture.completedFuture(handleLocally(type, payload));
         };
+    }
+
+    /** A request on another server saves through this one, its acting owner. */
+    private CompletionStage<byte[]> storeFromPeer(SessionChange change) {
+        return saveAsOwner(change, 0).handle((version, e) -> {
+            changedElsewhere(change.id()); // written by another server's request: a copy cached here is behind
+            if (e == null) {
+                return WireFormat.reply(Reply.OK, version);
+            }
+            if (cause(e) instanceof SessionRemovedException) {
+                return WireFormat.reply(Reply.REMOVED);
+            }
+            throw e instanceof CompletionException c ? c : new CompletionException(e);
+        });
     }
 
     private byte[] handleLocally(int type, byte[] payload) {
@@ -558,6 +575,7 @@ final class ClusterSessions implements SessionStore {
                     try {
                         if (s.version() > copy.version(s.id())) {
                             copy.write(s);
+                            changedElsewhere(s.id());
                         }
                     } catch (SessionRemovedException e) {
                         return WireFormat.reply(Reply.REMOVED);
@@ -573,9 +591,16 @@ final class ClusterSessions implements SessionStore {
             case MessageType.MISSED: {
                 List<String> ids = WireFormat.readIds(payload);
                 if (ids.isEmpty()) {
-                    current.clear();
+                    // "Check all": core may have cached any session this server acted as owner for.
+                    List<String> all;
+                    synchronized (current) {
+                        all = new ArrayList<>(current);
+                        current.clear();
+                    }
+                    all.forEach(this::changedElsewhere);
                 } else {
                     ids.forEach(current::remove);
+                    ids.forEach(this::changedElsewhere);
                 }
                 LOG.info("{}a peer changed {} sessions while this server was out of reach; each is checked with the "
                         + "peers on its next use", prefix, ids.isEmpty() ? "many" : String.valueOf(ids.size()));
@@ -585,6 +610,7 @@ final class ClusterSessions implements SessionStore {
                 String id = WireFormat.readId(payload);
                 copy.remove(id);
                 current.remove(id);
+                changedElsewhere(id);
                 return WireFormat.reply(Reply.OK);
             }
             default:
@@ -603,6 +629,7 @@ final class ClusterSessions implements SessionStore {
                 } catch (SessionRemovedException e) {
                     return WireFormat.reply(Reply.REMOVED);
                 }
+                changedElsewhere(id);
                 return WireFormat.reply(Reply.OK);
             }
             if (local == r.version()) {
@@ -642,6 +669,15 @@ final class ClusterSessions implements SessionStore {
             lastNoBackupWarning = now;
             LOG.warn("{}no live server to back up session {} on; it is on this server's disk copy only until a "
                     + "peer is back (logged once a minute)", prefix, shorten(id));
+        }
+    }
+
+    /** Tells core its cached copy may be behind; a listener's failure must not fail the protocol. */
+    private void changedElsewhere(String id) {
+        try {
+            changes.changedElsewhere(id);
+        } catch (RuntimeException e) {
+            LOG.warn("{}telling core that session {} changed elsewhere failed", prefix, shorten(id), e);
         }
     }
 

@@ -72,7 +72,7 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
                 config.backupMode().name().toLowerCase(java.util.Locale.ROOT), endpoint.topology());
         try {
             return new ClusterSessions(context.webApp(), endpoint, copy, context.clock(), new Random(),
-                    config.backupMode(), executor, () -> {
+                    config.backupMode(), executor, context.changes(), () -> {
                         executor.shutdownNow();
                         endpoint.release();
                     });

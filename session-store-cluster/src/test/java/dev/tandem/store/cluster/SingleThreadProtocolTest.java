@@ -37,7 +37,8 @@ class SingleThreadProtocolTest {
         SessionStore disk = new MemoryStoreProvider().create(context);
         SessionStore removals = new MemoryStoreProvider().create(context);
         return new ClusterSessions("app", network.transport(name), new VersionedCopy(disk, removals, clock, Duration.ofMinutes(30)),
-                clock, new SplittableRandom(42), BackupMode.SYNC, network.executor(), () -> {});
+                clock, new SplittableRandom(42), BackupMode.SYNC, network.executor(), id -> { },
+                () -> {});
     }
 
     @Test
