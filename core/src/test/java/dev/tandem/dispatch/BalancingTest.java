@@ -50,7 +50,7 @@ class BalancingTest {
     void leastConnectionsFavoursTheFastServerOverTheSlowOne() {
         try (AppNode fast = AppNode.start("fast"); AppNode slow = AppNode.start("slow");
                 WebTier web = WebTier.with("cluster", fast.entry() + " " + slow.entry())
-                        .param("algorithm", "least-connections").start()) {
+                        .param("algorithm", "least-connections").param("status-path", "/status").start()) {
             // Every request parks on the slow server until released; the fast one answers at once.
             List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
             slow.hold("k");
@@ -63,12 +63,27 @@ class BalancingTest {
                         () -> r.isDone() || fast.hits.get() + slow.held.get() > before);
                 Await.until("request " + i + " settled", Duration.ofSeconds(20),
                         () -> r.isDone() || slow.held.get() > 0);
+                // The web tier counts a fast answer out just after the client has it; without this wait
+                // the next request could find both servers at one active request and break the tie.
+                Await.until("the web tier counted request " + i + " out of the fast server", Duration.ofSeconds(20),
+                        () -> activeOn(web, "fast") == 0);
             }
             assertTrue(slow.hits.get() <= 1, "slow got " + slow.hits.get());
             assertTrue(fast.hits.get() >= 19, "fast got " + fast.hits.get());
             slow.hold("k").countDown();
             sent.forEach(CompletableFuture::join);
         }
+    }
+
+    /** Active requests the web tier counts on {@code server}, from its status page's JSON. */
+    private static int activeOn(WebTier web, String server) {
+        String json = Requests.async(web.uri("/status?format=json")).join().body();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\\{\"name\":\"" + server + "\"[^}]*?\"active\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no server " + server + " in the status page: " + json);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     @Test

@@ -1,0 +1,285 @@
+package dev.tandem.store.cluster;
+
+import static dev.tandem.session.spi.SessionStoreException.shorten;
+import static dev.tandem.store.cluster.ClusterNode.cause;
+
+import dev.tandem.cluster.ClusterException;
+import dev.tandem.cluster.ClusterMember;
+import dev.tandem.cluster.ClusterTransport;
+import dev.tandem.cluster.PeerTimeoutException;
+import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionRemovedException;
+import dev.tandem.session.spi.StoredSession;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner's side of the cluster protocol: this server acts as owner of a session (its owner, or
+ * the first live server of its ring), saves to its disk copy and backs each save up on the next live
+ * server. Before it answers it makes its copy the newest in the cluster ({@link #recover}); a save
+ * whose base turns out stale is applied again on top of the newest copy.
+ */
+final class OwnerSaves {
+    // The cluster store logs under one name, whichever side of the protocol speaks.
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
+
+    /** How often a save whose base turned out stale is applied again on top of the newest copy. */
+    private static final int REBASES = 3;
+    private static final long NO_BACKUP_WARNING_INTERVAL_MILLIS = 60_000;
+
+    private final ClusterNode node;
+    private final String webApp;
+    private final ClusterTransport transport;
+    private final ClusterMember self;
+    private final VersionedCopy copy;
+    private final String prefix;
+    private final Set<String> current;
+    private final MissedWrites missed;
+    private final Clock clock;
+    private final BackupMode backupMode;
+    private final Executor executor;
+    private volatile long lastNoBackupWarning = Long.MIN_VALUE;
+
+    OwnerSaves(ClusterNode node, Clock clock, BackupMode backupMode, Executor executor) {
+        this.node = node;
+        this.webApp = node.webApp;
+        this.transport = node.transport;
+        this.self = node.self;
+        this.copy = node.copy;
+        this.prefix = node.prefix;
+        this.current = node.current;
+        this.missed = node.missed;
+        this.clock = clock;
+        this.backupMode = backupMode;
+        this.executor = executor;
+    }
+
+    CompletableFuture<byte[]> answerAsOwner(int type, String id) {
+        // recover() completes at once when the copy is known current, else on the executor: no hop needed.
+        return recover(id).thenApply(done -> {
+            if (type == MessageType.OWNER_VERSION) {
+                return WireFormat.reply(Reply.OK, copy.version(id));
+            }
+            StoredSession s = copy.read(id);
+            return s == null ? WireFormat.reply(Reply.NONE) : WireFormat.reply(Reply.OK, WireFormat.record(s));
+        });
+    }
+
+    CompletableFuture<Long> saveAsOwner(SessionChange change, int attempt) {
+        String id = change.id();
+        return recover(id).thenCompose(done -> {
+            long base;
+            long version;
+            synchronized (node.lock(id)) {
+                base = copy.version(id);
+                version = base + 1;
+                copy.apply(change, version);
+            }
+            List<ClusterMember> ring = Ring.of(id, transport.topology());
+            if (!ring.get(0).equals(self)) {
+                missed.add(ring.get(0).name(), id); // acting for an owner out of reach: tell it when it is back
+            }
+            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0);
+            if (backupMode == BackupMode.ASYNC) {
+                backedUp.whenComplete((stale, e) -> {
+                    if (e != null) {
+                        LOG.warn("{}background backup of session {} failed: {}", prefix, shorten(id), cause(e).toString());
+                    } else if (stale) {
+                        current.remove(id);
+                    }
+                });
+                return CompletableFuture.completedFuture(version);
+            }
+            return backedUp.thenCompose(stale -> {
+                if (!stale || attempt == REBASES) {
+                    return CompletableFuture.completedFuture(version);
+                }
+                // A peer holds a newer copy than ours: take it and apply the delta on top, so neither write is lost.
+                LOG.info("{}session {} had a newer copy on a peer than version {}; applying the save on top of it",
+                        prefix, shorten(id), base);
+                current.remove(id);
+                return saveAsOwner(change, attempt + 1);
+            });
+        });
+    }
+
+    /**
+     * Backs a save up on the first live server of {@code targets} from {@code at} on.
+     *
+     * @return true if that server holds a newer copy than this one (this server's copy was stale)
+     */
+    private CompletableFuture<Boolean> backUp(SessionChange change, long base, long version, List<ClusterMember> targets,
+            int at) {
+        String id = change.id();
+        if (at == targets.size()) {
+            warnNoBackup(id);
+            return CompletableFuture.completedFuture(false);
+        }
+        ClusterMember target = targets.get(at);
+        if (!transport.isUp(target)) {
+            return backUp(change, base, version, targets, at + 1);
+        }
+        return transport.request(target, webApp, MessageType.REPLICATE, WireFormat.replica(change, base, version))
+                .handleAsync((reply, e) -> {
+                    if (e != null) {
+                        Throwable cause = cause(e);
+                        if (cause instanceof PeerTimeoutException) {
+                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; it is on this "
+                                    + "server's disk copy and may be on the backup", prefix, target.name(), shorten(id));
+                            return CompletableFuture.completedFuture(false);
+                        }
+                        if (!(cause instanceof ClusterException)) {
+                            return CompletableFuture.<Boolean>failedFuture(cause);
+                        }
+                        LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
+                                target.name(), cause.getMessage());
+                        return backUp(change, base, version, targets, at + 1);
+                    }
+                    return switch (WireFormat.status(reply)) {
+                        case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
+                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> false);
+                        case REMOVED -> removedElsewhere(id);
+                        default -> CompletableFuture.completedFuture(false);
+                    };
+                }, executor).thenCompose(f -> f);
+    }
+
+    /** Sends this server's whole copy to {@code target}, which takes it if it is newer than its own. */
+    private CompletableFuture<Void> sendWhole(String id, ClusterMember target) {
+        StoredSession whole = copy.read(id);
+        if (whole == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return transport.request(target, webApp, MessageType.REPLICATE_FULL, WireFormat.record(whole))
+                .thenComposeAsync(reply -> WireFormat.status(reply) == Reply.REMOVED
+                        ? removedElsewhere(id).thenApply(x -> (Void) null)
+                        : CompletableFuture.<Void>completedFuture(null), executor);
+    }
+
+    /** A peer's tombstone refused the save: the session was invalidated, so it goes here too. */
+    private CompletableFuture<Boolean> removedElsewhere(String id) {
+        copy.remove(id);
+        node.changedElsewhere(id);
+        return CompletableFuture.failedFuture(new SessionRemovedException(ClusterSessions.STORE, id));
+    }
+
+    /**
+     * Makes this server's copy the newest in the cluster, once per session since it started (or since
+     * it learned its copy was stale): asks every live peer for its version and takes the newest
+     * copy; a peer where it was invalidated wins over any version. Cheap for the sticky case: a
+     * session checked once is read locally afterwards.
+     */
+    private CompletableFuture<Void> recover(String id) {
+        if (current.contains(id)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ClusterMember> ring = Ring.of(id, transport.topology());
+        Map<ClusterMember, CompletableFuture<byte[]>> asked = new LinkedHashMap<>();
+        for (ClusterMember m : ring) {
+            if (!m.equals(self) && transport.isUp(m)) {
+                asked.put(m, transport.request(m, webApp, MessageType.VERSION, WireFormat.id(id)));
+            }
+        }
+        CompletableFuture<?>[] all = asked.values().stream().map(f -> f.exceptionally(e -> null))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenComposeAsync(done -> {
+            long local = copy.version(id);
+            long best = local;
+            ClusterMember newest = null;
+            for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
+                byte[] reply = a.getValue().exceptionally(e -> null).join(); // already complete
+                if (reply == null) {
+                    continue;
+                }
+                if (WireFormat.status(reply) == Reply.REMOVED) {
+                    // Invalidated while this server was away: the removal wins over any copy.
+                    if (!copy.isRemoved(id)) {
+                        copy.remove(id);
+                        node.changedElsewhere(id);
+                        LOG.info("{}session {} was invalidated on {} while this server's copy was out of reach; "
+                                + "removed it here too", prefix, shorten(id), a.getKey().name());
+                    }
+                    current.add(id);
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                long theirs = WireFormat.number(reply);
+                if (theirs > best) {
+                    best = theirs;
+                    newest = a.getKey();
+                }
+            }
+            if (newest == null) {
+                becameCurrent(id, ring);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return fetchNewer(id, newest, local, ring);
+        }, executor);
+    }
+
+    private CompletableFuture<Void> fetchNewer(String id, ClusterMember newest, long local, List<ClusterMember> ring) {
+        return transport.request(newest, webApp, MessageType.READ_COPY, WireFormat.id(id)).handleAsync((reply, e) -> {
+            if (e != null) {
+                LOG.warn("{}could not fetch a newer copy of session {} from {}: {}; serving version {} and checking "
+                        + "again on the next request", prefix, shorten(id), newest.name(), cause(e).getMessage(), local);
+                return null;
+            }
+            if (WireFormat.status(reply) == Reply.OK) {
+                StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
+                try {
+                    synchronized (node.lock(id)) {
+                        if (theirs.version() > copy.version(id)) {
+                            copy.write(theirs);
+                            node.changedElsewhere(id);
+                        }
+                    }
+                } catch (SessionRemovedException removed) {
+                    return null; // invalidated here: the tombstone wins over any copy
+                }
+                LOG.info("{}session {}: took version {} from {} over this server's version {}", prefix, shorten(id),
+                        theirs.version(), newest.name(), local);
+            }
+            becameCurrent(id, ring);
+            return null;
+        }, executor);
+    }
+
+    private void becameCurrent(String id, List<ClusterMember> ring) {
+        current.add(id);
+        if (!ring.get(0).equals(self) && copy.version(id) > 0) {
+            // Acting for a down owner: put a second copy on the next live server now, not at the next save.
+            sendWholeToFirstLive(id, Ring.after(ring, self), 0);
+        }
+    }
+
+    private void sendWholeToFirstLive(String id, List<ClusterMember> targets, int at) {
+        if (at == targets.size()) {
+            return;
+        }
+        ClusterMember target = targets.get(at);
+        if (!transport.isUp(target)) {
+            sendWholeToFirstLive(id, targets, at + 1);
+            return;
+        }
+        sendWhole(id, target).whenComplete((r, e) -> {
+            if (e != null && cause(e) instanceof ClusterException) {
+                sendWholeToFirstLive(id, targets, at + 1);
+            }
+        });
+    }
+
+    private void warnNoBackup(String id) {
+        long now = clock.millis();
+        if (transport.topology().size() > 1 && now - lastNoBackupWarning > NO_BACKUP_WARNING_INTERVAL_MILLIS) {
+            lastNoBackupWarning = now;
+            LOG.warn("{}no live server to back up session {} on; it is on this server's disk copy only until a "
+                    + "peer is back (logged once a minute)", prefix, shorten(id));
+        }
+    }
+}
