@@ -93,7 +93,7 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
             sessions.remove(id, session);
             session = null;
         }
-        if (session != null && config.alwaysLoadSession() && isStale(session)) {
+        if (session != null && (config.alwaysLoadSession() || store.checkVersionBeforeUse(id)) && isStale(session)) {
             sessions.remove(id, session);
             session = null;
         }

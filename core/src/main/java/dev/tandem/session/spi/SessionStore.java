@@ -60,6 +60,16 @@ public interface SessionStore extends AutoCloseable {
     java.util.List<String> sweepExpired(long now);
 
     /**
+     * Whether core must compare its memory copy of {@code id} with {@link #version} before a
+     * request uses it, as {@code always-load-session} does for every session. For a store whose
+     * other nodes' writes of this session are not announced to this node (the jdbc store on a
+     * server that does not own the session). Cheap: called on each request of a cached session.
+     */
+    default boolean checkVersionBeforeUse(String id) {
+        return false;
+    }
+
+    /**
      * The two-character owner and backup prefix for a session created on this node now
      * ({@link dev.tandem.session.SessionId}). Stores without a cluster leave the default.
      */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,12 @@ final class JdbcStore implements SessionStore {
     private final StoreDataSource source;
     private final Dialect dialect;
     private final SessionTableSql sql;
+    /** With a cluster: tells a session's owner when this server wrote it. */
+    private final Optional<ChangeNotices> notices;
 
-    JdbcStore(StoreContext context, JdbcStoreConfig config, StoreDataSource source) {
+    JdbcStore(StoreContext context, JdbcStoreConfig config, StoreDataSource source, Optional<ChangeNotices> notices) {
         this.webApp = context.webApp();
+        this.notices = notices;
         this.clock = context.clock();
         this.sessionTimeoutMillis = Math.max(0, context.sessionTimeout().toMillis());
         this.maxIdleMillis = config.maxIdleTime().map(java.time.Duration::toMillis).orElse(null);
@@ -66,7 +70,8 @@ final class JdbcStore implements SessionStore {
                     + " and " + config.attributeTable() + " in " + source.description() + ": " + e.getMessage()
                     + "; check that the database is running and the user may create tables", e);
         }
-        LOG.info("[{}] jdbc store on {} ({} dialect): {}", webApp, version, dialect, config.describe());
+        LOG.info("[{}] jdbc store on {} ({} dialect): {}{}", webApp, version, dialect, config.describe(),
+                notices.isPresent() ? "; change notices to each session's owner over the cluster port" : "");
     }
 
     private void createTablesIfMissing(Connection connection, JdbcStoreConfig config) throws SQLException {
@@ -141,7 +146,9 @@ final class JdbcStore implements SessionStore {
                         + ": use a shorter name", null);
             }
         }
-        return inTransaction(id, "save", connection -> saveIn(connection, id, change));
+        long version = inTransaction(id, "save", connection -> saveIn(connection, id, change));
+        notices.ifPresent(n -> n.changed(id, true));
+        return version;
     }
 
     private long saveIn(Connection connection, String id, SessionChange change) throws SQLException {
@@ -210,6 +217,8 @@ final class JdbcStore implements SessionStore {
         SessionId.requireWellFormed(id);
         inTransaction(id, "touch", connection ->
                 update(connection, sql.touch, lastAccessedTime, lastAccessedTime, webApp, id));
+        // The owner's cached copy must not expire for want of the accesses served here.
+        notices.ifPresent(n -> n.changed(id, false));
     }
 
     @Override
@@ -234,6 +243,7 @@ final class JdbcStore implements SessionStore {
             update(connection, sql.deleteAttributes, webApp, id);
             return null;
         });
+        notices.ifPresent(n -> n.changed(id, true));
     }
 
     @Override
@@ -262,14 +272,29 @@ final class JdbcStore implements SessionStore {
             });
             if (gone) {
                 deleted.add(id);
+                notices.ifPresent(n -> n.changed(id, false));
             }
         }
         return deleted;
     }
 
     @Override
+    public boolean checkVersionBeforeUse(String id) {
+        return notices.isPresent() && notices.get().ownedElsewhere(id);
+    }
+
+    @Override
+    public String newSessionIdPrefix() {
+        return notices.map(ChangeNotices::newSessionIdPrefix).orElse("aa");
+    }
+
+    @Override
     public void close() {
-        source.close();
+        try {
+            notices.ifPresent(ChangeNotices::close);
+        } finally {
+            source.close();
+        }
     }
 
     /** When the sweeper may delete a session last accessed at {@code access}. */

@@ -41,8 +41,15 @@ record JdbcStoreConfig(
     static final String BLOB_TYPE = "blob-type";
     static final String MAX_IDLE_TIME = "max-idle-time";
 
-    static final Set<String> PARAMETERS = Set.of(PATH, DATA_SOURCE, JDBC_URL, JDBC_USER, JDBC_PASSWORD,
-            MAX_POOL_SIZE, CONNECTION_TIMEOUT, TABLE_NAME, BLOB_TYPE, MAX_IDLE_TIME);
+    /** This store's params and the cluster transport's, which turn on change notices ({@link ChangeNotices}). */
+    static final Set<String> PARAMETERS;
+
+    static {
+        Set<String> names = new java.util.HashSet<>(Set.of(PATH, DATA_SOURCE, JDBC_URL, JDBC_USER, JDBC_PASSWORD,
+                MAX_POOL_SIZE, CONNECTION_TIMEOUT, TABLE_NAME, BLOB_TYPE, MAX_IDLE_TIME));
+        names.addAll(dev.tandem.cluster.ClusterConfig.PARAMETER_NAMES);
+        PARAMETERS = Set.copyOf(names);
+    }
 
     static final String DEFAULT_TABLE_NAME = "persistent_session";
     static final int DEFAULT_MAX_POOL_SIZE = 10;
