@@ -42,6 +42,8 @@ final class ClusterNode {
             }));
     /** Sessions written here while their owner was out of reach, by owner: it must not trust its copy. */
     final MissedWrites missed = new MissedWrites();
+    /** Where the second copy of each session this server acted as owner for is, for {@link BackupRepair}. */
+    final BackedUpSessions backedUp = new BackedUpSessions();
 
     ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, SessionChangeListener changes) {
         this.webApp = webApp;

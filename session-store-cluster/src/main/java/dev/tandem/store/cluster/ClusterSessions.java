@@ -61,6 +61,7 @@ final class ClusterSessions implements SessionStore {
     private final MissedWrites missed;
     private final ClusterNode node;
     private final OwnerSaves owner;
+    private final BackupRepair repair;
 
     ClusterSessions(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, RandomGenerator random,
             BackupMode backupMode, Executor executor, SessionChangeListener changes, Runnable onClose) {
@@ -75,6 +76,7 @@ final class ClusterSessions implements SessionStore {
         this.prefix = node.prefix;
         this.current = node.current;
         this.missed = node.missed;
+        this.repair = new BackupRepair(node, executor);
         transport.register(webApp, new PeerRequests(node, owner)::handle);
     }
 
@@ -152,9 +154,16 @@ final class ClusterSessions implements SessionStore {
             } else {
                 current.remove(id);
             }
+            node.backedUp.forget(id);
         }
         await(CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)));
+        checkBackups();
         return owned;
+    }
+
+    /** Puts a second copy of this server's sessions on a live server if their backup is down ({@link BackupRepair}). */
+    void checkBackups() {
+        repair.check();
     }
 
     /** This server as owner and a live peer, chosen at random, as backup; this server twice if none is up. */
@@ -201,6 +210,7 @@ final class ClusterSessions implements SessionStore {
     CompletableFuture<Void> removeAsync(String id) {
         copy.remove(id);
         current.remove(id);
+        node.backedUp.forget(id);
         return removeElsewhere(id);
     }
 

@@ -8,7 +8,9 @@ import dev.tandem.store.file.FileStoreProvider;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,8 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
 
     /** Threads for the owner's side of peer requests, which may themselves wait on peers. */
     private static final int OWNER_THREADS = 16;
+    /** How often the servers holding second copies are probed ({@link BackupRepair}). */
+    private static final long BACKUP_CHECK_MILLIS = 1000;
 
     public ClusterStoreProvider() {}
 
@@ -70,17 +74,36 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
         executor.allowCoreThreadTimeOut(true);
         LOG.info("cluster {} {}: disk copy at {}, backup-mode {}, servers {}", server, context.webApp(), config.path(),
                 config.backupMode().name().toLowerCase(java.util.Locale.ROOT), endpoint.topology());
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-cluster-store-" + server + "-backups");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            return new ClusterSessions(context.webApp(), endpoint, copy, context.clock(), new Random(),
+            ClusterSessions sessions = new ClusterSessions(context.webApp(), endpoint, copy, context.clock(), new Random(),
                     config.backupMode(), executor, context.changes(), () -> {
+                        checks.shutdownNow();
                         executor.shutdownNow();
                         endpoint.release();
                     });
+            checks.scheduleWithFixedDelay(() -> checkBackups(sessions, server), BACKUP_CHECK_MILLIS,
+                    BACKUP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            return sessions;
         } catch (RuntimeException e) {
+            checks.shutdownNow();
             executor.shutdownNow();
             copy.close();
             endpoint.release();
             throw e;
+        }
+    }
+
+    /** A scheduled task that throws is never run again: catch everything. */
+    private static void checkBackups(ClusterSessions sessions, String server) {
+        try {
+            sessions.checkBackups();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster {}: checking the servers that hold second copies failed: {}", server, e.toString(), e);
         }
     }
 

@@ -119,6 +119,9 @@ final class OwnerSaves {
             int at) {
         String id = change.id();
         if (at == targets.size()) {
+            if (targets.size() > 0) {
+                node.backedUp.noBackup(id); // copied by BackupRepair once a peer is up
+            }
             warnNoBackup(id);
             return CompletableFuture.completedFuture(false);
         }
@@ -144,9 +147,9 @@ final class OwnerSaves {
                     }
                     return switch (WireFormat.status(reply)) {
                         case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
-                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> false);
+                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target));
                         case REMOVED -> removedElsewhere(id);
-                        default -> CompletableFuture.completedFuture(false);
+                        default -> CompletableFuture.completedFuture(backedUpOn(id, target));
                     };
                 }, executor).thenCompose(f -> f);
     }
@@ -268,10 +271,18 @@ final class OwnerSaves {
             return;
         }
         sendWhole(id, target).whenComplete((r, e) -> {
-            if (e != null && cause(e) instanceof ClusterException) {
+            if (e == null) {
+                backedUpOn(id, target);
+            } else if (cause(e) instanceof ClusterException) {
                 sendWholeToFirstLive(id, targets, at + 1);
             }
         });
+    }
+
+    /** Records where the second copy is, for {@link BackupRepair}; false: this server's copy was not stale. */
+    private boolean backedUpOn(String id, ClusterMember target) {
+        node.backedUp.backedUp(id, target);
+        return false;
     }
 
     private void warnNoBackup(String id) {
