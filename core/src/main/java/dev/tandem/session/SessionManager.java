@@ -319,7 +319,14 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         try {
             long now = clock.millis();
             for (TandemSession session : sessions.values()) {
-                if (!session.inUse() && session.isExpiredAt(now)) {
+                if (session.inUse() || !session.isExpiredAt(now)) {
+                    continue;
+                }
+                if (session.isStale() || store.checkVersionBeforeUse(session.getId())) {
+                    // Another node may have served it since this copy was cached: only the store knows its
+                    // last access. Drop the copy; the store's sweep decides whether it expired.
+                    sessions.remove(session.getId(), session);
+                } else {
                     destroy(session, "expired");
                 }
             }

@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.tandem.session.SessionId;
+import dev.tandem.testing.Await;
 import dev.tandem.testing.TestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +63,29 @@ class ChangeNoticesTest {
                 assertEquals("ann", a.probe(client, "get?name=user"));
                 assertEquals("invalidated", b.probe(client, "invalidate"));
                 assertEquals("no session", a.probe(client, "get?name=user"), "the owner dropped its cached copy");
+            }
+        }
+    }
+
+    @Test
+    void aNodeHoldingAnOlderCopyOfAnotherNodesSessionDoesNotExpireItWhileItsOwnerServesIt() {
+        try (H2Server h2 = H2Server.start(directory)) {
+            Map<String, String> database = new HashMap<>(TestDatabase.h2(h2.url("reaping")).parameters("reaped_session"));
+            database.put("reaper-interval", "100ms");
+            String cluster = "a=127.0.0.1:" + freePort() + " b=127.0.0.1:" + freePort();
+            try (AppNode a = AppNode.start(clustered(database, cluster, "a"), false);
+                 AppNode b = AppNode.start(clustered(database, cluster, "b"), false)) {
+                TestClient client = TestClient.withCookies();
+                a.probe(client, "max-inactive?value=1");
+                assertEquals("1", b.probe(client, "count"), "b now holds a copy that expires in 1s");
+                AtomicInteger count = new AtomicInteger(1);
+                long start = System.nanoTime();
+                // The owner serves the session for well past b's copy's expiry, while b's reaper runs every 100ms.
+                Await.until("3s of requests on the owner", Duration.ofSeconds(30), () -> {
+                    assertEquals(count.incrementAndGet(), Integer.parseInt(a.probe(client, "count")));
+                    return System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(3000);
+                });
+                assertEquals(count.get() + 1, Integer.parseInt(b.probe(client, "count")), "b reloaded, not expired, it");
             }
         }
     }
