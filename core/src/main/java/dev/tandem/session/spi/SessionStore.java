@@ -63,7 +63,9 @@ public interface SessionStore extends AutoCloseable {
      * Whether core must compare its memory copy of {@code id} with {@link #version} before a
      * request uses it, as {@code always-load-session} does for every session. For a store whose
      * other nodes' writes of this session are not announced to this node (the jdbc store on a
-     * server that does not own the session). Cheap: called on each request of a cached session.
+     * server that does not own the session). Core's reaper also leaves the expiry of such a session
+     * to the store's sweep: it drops its expired copy instead of destroying the session, as another
+     * node may have served it since. Cheap: called on each request of a cached session.
      */
     default boolean checkVersionBeforeUse(String id) {
         return false;
