@@ -41,6 +41,11 @@ final class BackedUpSessions {
         backupById.put(id, NOWHERE);
     }
 
+    /** {@code backup} is down and no other server is up: its sessions have no second copy now. */
+    synchronized void lost(String backup) {
+        backupById.replaceAll((id, on) -> on.equals(backup) ? NOWHERE : on);
+    }
+
     /** The session is gone (removed, expired). */
     synchronized void forget(String id) {
         backupById.remove(id);

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,15 @@ final class BackupRepair {
 
     /** Copies every session whose second copy was on {@code lost} to a live server. */
     private void repair(String lost) {
-        if (!anyOtherPeerUp(lost) || !repairing.add(lost)) {
+        if (!anyOtherPeerUp(lost)) {
+            if (!lost.equals(BackedUpSessions.NOWHERE)) {
+                // No server to copy to now. When one is up (the lost one back, perhaps with an empty disk),
+                // these sessions still need a second copy.
+                backups.lost(lost);
+            }
+            return;
+        }
+        if (!repairing.add(lost)) {
             return;
         }
         List<String> ids = backups.on(lost);
@@ -83,12 +92,8 @@ final class BackupRepair {
             repairing.remove(lost);
             return;
         }
-        if (lost.equals(BackedUpSessions.NOWHERE)) {
-            LOG.info("{}{} sessions have no second copy; copying them to a live server", node.prefix, ids.size());
-        } else {
-            LOG.warn("{}server {} held the second copy of {} sessions and is down; copying them to other servers",
-                    node.prefix, lost, ids.size());
-        }
+        LOG.debug("{}{} sessions had their second copy on {}; copying them to other servers", node.prefix,
+                ids.size(), lost.isEmpty() ? "no server" : lost);
         Iterator<String> queue = ids.iterator();
         AtomicInteger copied = new AtomicInteger();
         List<CompletableFuture<Void>> lanes = new ArrayList<>();
@@ -97,10 +102,13 @@ final class BackupRepair {
         }
         CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).whenComplete((done, e) -> {
             repairing.remove(lost);
-            LOG.info("{}copied {} of {} sessions whose second copy was on {} to other servers{}", node.prefix,
-                    copied.get(), ids.size(), lost.isEmpty() ? "no server" : lost,
-                    copied.get() < ids.size() ? " (the others were removed, moved or had no live server; "
-                            + "they are tried again at the next check)" : "");
+            // One line per repair that did something: a check that finds nothing to copy says nothing.
+            if (copied.get() > 0) {
+                LOG.warn("{}{}: copied {} of its {} sessions to other servers, so two copies exist again{}",
+                        node.prefix, lost.isEmpty() ? "sessions without a second copy" : "server " + lost + " is down",
+                        copied.get(), ids.size(), copied.get() < ids.size() ? " (the others were removed, moved or "
+                                + "found no live server; they are tried again at the next check)" : "");
+            }
         });
     }
 
@@ -112,8 +120,14 @@ final class BackupRepair {
             }
             id = queue.next();
         }
-        // Async: a copy that completes at once must not grow the stack by one call per session.
-        return CompletableFuture.supplyAsync(() -> copy(id, lost), executor).thenCompose(f -> f)
+        CompletableFuture<CompletableFuture<Boolean>> started;
+        try {
+            // Async: a copy that completes at once must not grow the stack by one call per session.
+            started = CompletableFuture.supplyAsync(() -> copy(id, lost), executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // the store is closing
+        }
+        return started.thenCompose(f -> f)
                 .handle((ok, e) -> {
                     if (e != null) {
                         LOG.debug("{}copying session {} to a new backup failed: {}", node.prefix, shorten(id),

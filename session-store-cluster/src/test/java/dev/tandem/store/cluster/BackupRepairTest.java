@@ -1,22 +1,32 @@
 package dev.tandem.store.cluster;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tandem.session.SessionId;
+import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.StoredSession;
 import dev.tandem.testing.Await;
 import dev.tandem.testing.TestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three cluster nodes as separate JVMs: when a backup is killed, the owner puts the sessions it
- * backed up on another server at once, without waiting for their next save, so that killing the
- * owner afterwards loses none of them.
+ * When a backup is lost, the owner puts the sessions it backed up on another server at once, without
+ * waiting for their next save, so that losing the owner afterwards loses none of them: across
+ * separate JVMs killed with SIGKILL, and in one JVM for a backup that comes back with an empty disk.
  */
 class BackupRepairTest {
     private static final int SESSIONS = 12;
@@ -51,6 +61,49 @@ class BackupRepairTest {
 
             for (TestClient orphan : orphans) {
                 assertEquals("3", cluster.count(orphan, survivor), "the last server standing had the session");
+            }
+        }
+    }
+
+    @Test
+    void aSessionSavedWhileItsOnlyBackupWasDownIsCopiedToItWhenItComesBackWithAnEmptyDisk() throws IOException {
+        try (TestCluster cluster = new TestCluster(directory, 2, Map.of()).startAll()) {
+            String id = SessionId.generate("ab");
+            cluster.node(0).save(change(id, "1"));
+            cluster.stop(1);
+            cluster.node(0).save(change(id, "2")); // no live peer: one copy only
+            wipe(directory.resolve("node-b"));
+            cluster.start(1);
+
+            Path copies = directory.resolve("node-b").resolve("copies").resolve("test-app");
+            Await.until("b's disk copy holds the session again", Duration.ofSeconds(30), () -> holds(copies, id));
+            cluster.stop(0);
+            StoredSession onB = cluster.node(1).load(id);
+            assertEquals(2, onB.version());
+            assertEquals("2", new String(onB.attributes().get("count"), UTF_8));
+        }
+    }
+
+    private static SessionChange change(String id, String count) {
+        long now = System.currentTimeMillis();
+        return new SessionChange(id, now, now, 1800, Map.of("count", count.getBytes(UTF_8)), Set.of());
+    }
+
+    private static boolean holds(Path copies, String id) {
+        if (!Files.isDirectory(copies)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(copies)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(id + "."));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void wipe(Path path) throws IOException {
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
