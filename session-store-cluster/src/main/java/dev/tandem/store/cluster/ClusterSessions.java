@@ -135,26 +135,7 @@ final class ClusterSessions implements SessionStore {
      */
     @Override
     public List<String> sweepExpired(long now) {
-        // Core calls this periodically on every server: the moment to tell returning peers what they missed.
-        for (ClusterMember m : transport.topology().members()) {
-            if (!m.equals(self) && transport.isUp(m)) {
-                node.deliverMissed(m);
-            }
-        }
-        List<String> swept = copy.sweepExpired(now);
-        List<String> owned = new ArrayList<>();
-        List<CompletableFuture<Void>> removals = new ArrayList<>();
-        for (String id : swept) {
-            if (actingOwner(id).equals(self)) {
-                // The acting owner's clock decides expiry: the other copies go too, so none comes back.
-                owned.add(id);
-                removals.add(removeElsewhere(id));
-            } else {
-                current.remove(id);
-            }
-        }
-        await(CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)));
-        return owned;
+        return await(sweepExpiredAsync(now));
     }
 
     /** This server as owner and a live peer, chosen at random, as backup; this server twice if none is up. */
@@ -202,6 +183,33 @@ final class ClusterSessions implements SessionStore {
         copy.remove(id);
         current.remove(id);
         return removeElsewhere(id);
+    }
+
+    CompletableFuture<List<String>> sweepExpiredAsync(long now) {
+        // Core calls this periodically on every server: the moment to tell returning peers what they missed.
+        for (ClusterMember m : transport.topology().members()) {
+            if (!m.equals(self) && transport.isUp(m)) {
+                node.deliverMissed(m);
+            }
+        }
+        List<String> swept = copy.sweepExpired(now);
+        List<String> owned = new ArrayList<>();
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (String id : swept) {
+            if (actingOwner(id).equals(self)) {
+                // The acting owner's clock decides expiry: the other copies go too, so none comes back.
+                owned.add(id);
+                removals.add(removeElsewhere(id));
+            } else {
+                current.remove(id);
+            }
+        }
+        return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenApply(done -> owned);
+    }
+
+    /** The state this server's sides of the protocol share; for the simulator's memory checks. */
+    ClusterNode node() {
+        return node;
     }
 
     /** Walks the ring to the first live server and asks it, answering locally when that is this server. */
