@@ -233,7 +233,9 @@ final class ClusterSessions implements SessionStore {
             if (e == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            if (!(cause(e) instanceof ClusterException)) {
+            if (!(cause(e) instanceof ClusterException) || cause(e) instanceof PeerTimeoutException) {
+                // A server that did not answer in time may be up and acting as owner: the next server's
+                // copy may miss its latest writes, so serving it could go back a version.
                 return CompletableFuture.<byte[]>failedFuture(cause(e));
             }
             LOG.debug("{}request {} for session {} to {} failed, trying the next server: {}", prefix, type,

@@ -9,6 +9,7 @@ import dev.tandem.cluster.ClusterTransport;
 import dev.tandem.cluster.PeerTimeoutException;
 import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionRemovedException;
+import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ final class OwnerSaves {
             if (!ring.get(0).equals(self)) {
                 missed.add(ring.get(0).name(), id); // acting for an owner out of reach: tell it when it is back
             }
-            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0);
+            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0, false);
             if (backupMode == BackupMode.ASYNC) {
                 backedUp.whenComplete((stale, e) -> {
                     if (e != null) {
@@ -116,39 +117,69 @@ final class OwnerSaves {
      * @return true if that server holds a newer copy than this one (this server's copy was stale)
      */
     private CompletableFuture<Boolean> backUp(SessionChange change, long base, long version, List<ClusterMember> targets,
-            int at) {
+            int at, boolean unanswered) {
         String id = change.id();
         if (at == targets.size()) {
+            if (unanswered) {
+                // A server that may be up did not answer: acknowledging would promise a second copy we may not have.
+                return CompletableFuture.failedFuture(new SessionStoreException(ClusterSessions.STORE, id, "no backup "
+                        + "acknowledged version " + version + " within socket-timeout; it is on this server's disk copy "
+                        + "and may or may not be on a backup", null));
+            }
             warnNoBackup(id);
             return CompletableFuture.completedFuture(false);
         }
         ClusterMember target = targets.get(at);
         if (!transport.isUp(target)) {
-            return backUp(change, base, version, targets, at + 1);
+            missed.add(target.name(), id); // it may hold a copy it must not trust once it is back
+            return backUp(change, base, version, targets, at + 1, unanswered);
         }
         return transport.request(target, webApp, MessageType.REPLICATE, WireFormat.replica(change, base, version))
                 .handleAsync((reply, e) -> {
                     if (e != null) {
                         Throwable cause = cause(e);
                         if (cause instanceof PeerTimeoutException) {
-                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; it is on this "
-                                    + "server's disk copy and may be on the backup", prefix, target.name(), shorten(id));
-                            return CompletableFuture.completedFuture(false);
+                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; trying the next "
+                                    + "server", prefix, target.name(), shorten(id));
+                            missed.add(target.name(), id);
+                            return backUp(change, base, version, targets, at + 1, true);
                         }
                         if (!(cause instanceof ClusterException)) {
                             return CompletableFuture.<Boolean>failedFuture(cause);
                         }
                         LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
                                 target.name(), cause.getMessage());
-                        return backUp(change, base, version, targets, at + 1);
+                        missed.add(target.name(), id);
+                        return backUp(change, base, version, targets, at + 1, unanswered);
                     }
                     return switch (WireFormat.status(reply)) {
                         case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
+                        case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
                         case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> false);
                         case REMOVED -> removedElsewhere(id);
                         default -> CompletableFuture.completedFuture(false);
                     };
                 }, executor).thenCompose(f -> f);
+    }
+
+    /**
+     * {@code target} holds another write at {@code version}: another server acted as owner at the
+     * same time. Takes its copy (still at this version) so that the caller's rebase applies this
+     * save on top of it and neither write is lost.
+     *
+     * @return true: this server's copy was stale
+     */
+    private boolean takeConflicting(String id, long version, byte[] reply, ClusterMember target) {
+        StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
+        LOG.info("{}session {}: {} holds another write at version {} (both acted as owner); applying this save "
+                + "on top of it", prefix, shorten(id), target.name(), version);
+        synchronized (node.lock(id)) {
+            if (copy.version(id) == version) {
+                copy.write(theirs);
+                node.changedElsewhere(id);
+            }
+        }
+        return true;
     }
 
     /** Sends this server's whole copy to {@code target}, which takes it if it is newer than its own. */

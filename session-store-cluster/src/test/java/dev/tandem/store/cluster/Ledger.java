@@ -39,9 +39,11 @@ final class Ledger {
         final int maxInactiveSeconds;
         final Map<String, List<Write>> writes = new TreeMap<>();
         long lastAckedAccess = Long.MIN_VALUE;
+        long oldestUnknownAccess = Long.MAX_VALUE;
         long removeIssued = -1;
         long removed = -1;
         long maxSeenVersion;
+        final List<Long> ackTimes = new ArrayList<>();
 
         Session(String id, long created, int maxInactiveSeconds) {
             this.id = id;
@@ -53,9 +55,13 @@ final class Ledger {
             return lastAckedAccess != Long.MIN_VALUE;
         }
 
-        /** Whether the store may have expired it by {@code now}: only acknowledged saves count as accesses. */
+        /**
+         * Whether the store may have expired it by {@code now}: only acknowledged saves count as
+         * accesses, and a save whose outcome its client never learned may land late and set its older
+         * access time.
+         */
         boolean mayHaveExpired(long now) {
-            return everAcked() && now > lastAckedAccess + maxInactiveSeconds * 1000L;
+            return everAcked() && now > Math.min(lastAckedAccess, oldestUnknownAccess) + maxInactiveSeconds * 1000L;
         }
     }
 
@@ -103,12 +109,18 @@ final class Ledger {
     /** A save issued when the client had seen {@code seenBefore} was acknowledged at {@code version}. */
     void acked(Session s, List<Write> writes, long seenBefore, long version, long lastAccessedTime, long now) {
         writes.forEach(w -> w.acked = true);
+        s.ackTimes.add(now);
         s.lastAckedAccess = Math.max(s.lastAckedAccess, lastAccessedTime);
         if (version <= seenBefore && s.removeIssued < 0 && !s.mayHaveExpired(now)) {
             violation("older-version", s, lastAccessedTime, now, "a save was acknowledged at version " + version
                     + " after the client had seen version " + seenBefore);
         }
         s.maxSeenVersion = Math.max(s.maxSeenVersion, version);
+    }
+
+    /** A save carrying {@code lastAccessedTime} failed: it may or may not have been applied, now or later. */
+    void unknown(Session s, long lastAccessedTime) {
+        s.oldestUnknownAccess = Math.min(s.oldestUnknownAccess, lastAccessedTime);
     }
 
     /** What a read issued now must see: for each attribute, which of its writes had been acknowledged. */

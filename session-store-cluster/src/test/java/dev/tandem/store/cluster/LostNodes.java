@@ -18,7 +18,10 @@ import java.util.List;
  * </ul>
  * A paused process, and dropped, delayed, duplicated or reordered messages lose no server.
  * Durability (an acknowledged write is readable, an invalidated session stays gone) is promised
- * for a session as long as no two servers were lost at the same moment during its life.
+ * for a session as long as no two servers were lost at the same moment during its life, nor one
+ * after the other without an acknowledged save of the session in between, made once the first was
+ * back and its peers could reach it again (recover-time): that save is what puts the session's
+ * second copy back (the README: "a session nobody writes while its backup is down has one copy").
  *
  * <p>A restarted server is also <em>unnoticed</em> until its peers can reach it again
  * (recover-time) and have told it what they wrote meanwhile (their next sweep): both it and a
@@ -38,11 +41,27 @@ final class LostNodes {
         intervals.add(new Interval(node, from, to, false));
     }
 
-    /** Whether two different servers were lost at overlapping times within [from, to]. */
-    boolean twoLostWithin(long from, long to) {
+    private final long recoverTime;
+
+    LostNodes(long recoverTime) {
+        this.recoverTime = recoverTime;
+    }
+
+    /**
+     * Whether two different servers were lost within [from, to], at once or one after the other
+     * with no save in {@code acks} (acknowledgement times) after the first was back and reachable.
+     */
+    boolean twoLostWithin(long from, long to, List<Long> acks) {
         for (Interval a : intervals) {
             for (Interval b : intervals) {
-                if (a.lost() && b.lost() && a.node() < b.node() && overlap(a, b, from, to)) {
+                if (!a.lost() || !b.lost() || a.node() == b.node() || b.from() < a.from()) {
+                    continue;
+                }
+                if (overlap(a, b, from, to)) {
+                    return true;
+                }
+                long copiedAgainAfter = a.to() + recoverTime;
+                if (b.from() <= to && a.to() >= from && acks.stream().noneMatch(t -> t > copiedAgainAfter && t < b.from())) {
                     return true;
                 }
             }

@@ -172,6 +172,8 @@ final class SimClient {
                 } else if (ClusterNode.cause(saveError) instanceof SessionRemovedException) {
                     world.ledger().refused(s, node.name(), world.scheduler().now());
                     forget(session, what + ": refused as invalidated");
+                } else {
+                    world.ledger().unknown(s, now);
                 }
                 outcome(what, version, saveError);
                 then.run();

@@ -33,7 +33,7 @@ final class Simulation {
     private final SimWorld world;
     private final SimNetwork network;
     private final FaultSchedule faults;
-    private final LostNodes lost = new LostNodes();
+    private final LostNodes lost;
 
     private Simulation(long seed) {
         this.seed = seed;
@@ -50,6 +50,7 @@ final class Simulation {
         List<SimNode> nodes = new ArrayList<>();
         this.world = new SimWorld(scheduler, random, trace, topology, nodes, new Ledger());
         this.network = new SimNetwork(scheduler, random, trace, topology, FaultSchedule.settings(random));
+        this.lost = new LostNodes(network.settings().recoverTime());
         for (int i = 0; i < servers; i++) {
             nodes.add(new SimNode(topology.members().get(i), scheduler, network, clock, random, BackupMode.SYNC));
         }
@@ -89,7 +90,7 @@ final class Simulation {
         List<Violation> judged = new ArrayList<>();
         for (Violation v : world.ledger().violations()) {
             Ledger.Session s = world.ledger().session(v.session());
-            boolean excused = s != null && (lost.twoLostWithin(s.created, v.time())
+            boolean excused = s != null && (lost.twoLostWithin(s.created, v.time(), s.ackTimes)
                     || v.stale() && lost.anyWithin(v.issued(), v.time()));
             judged.add(excused ? v.excuse() : v);
         }
