@@ -61,7 +61,7 @@ final class LostNodes {
                     return true;
                 }
                 long copiedAgainAfter = a.to() + recoverTime;
-                if (b.from() <= to && a.to() >= from && acks.stream().noneMatch(t -> t > copiedAgainAfter && t < b.from())) {
+                if (b.from() <= to && copiedAgainAfter >= from && acks.stream().noneMatch(t -> t > copiedAgainAfter && t < b.from())) {
                     return true;
                 }
             }

@@ -29,6 +29,14 @@ final class SimulationSweep {
 
     /** {@code SimulationSweep <first seed> <seeds> [threads]}: a sweep from the command line. */
     public static void main(String[] args) throws Exception {
+        if (args[0].contains(",")) { // a list of seeds: replay each and print what it found
+            for (String seed : args[0].split(",")) {
+                Simulation.Result r = Simulation.run(Long.parseLong(seed));
+                System.out.println("seed " + seed + ": " + (r.failures().isEmpty() ? "ok" : r.failures().get(0)
+                        + " (trace in " + write(r) + ")"));
+            }
+            return;
+        }
         long first = Long.parseLong(args[0]);
         long count = Long.parseLong(args[1]);
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
