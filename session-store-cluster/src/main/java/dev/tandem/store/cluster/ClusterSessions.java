@@ -196,15 +196,41 @@ final class ClusterSessions implements SessionStore {
         List<String> owned = new ArrayList<>();
         List<CompletableFuture<Void>> removals = new ArrayList<>();
         for (String id : swept) {
-            if (actingOwner(id).equals(self)) {
+            if (!actingOwner(id).equals(self)) {
+                current.remove(id);
+            } else if (current.remove(id)) {
                 // The acting owner's clock decides expiry: the other copies go too, so none comes back.
                 owned.add(id);
                 removals.add(removeElsewhere(id));
             } else {
-                current.remove(id);
+                // This copy was not checked with the peers since this server started (or learned it
+                // missed writes): a peer may hold later accesses. Expire it everywhere only if none holds a copy.
+                removals.add(expireIfNoOtherCopy(id, owned));
             }
         }
         return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenApply(done -> owned);
+    }
+
+    private CompletableFuture<Void> expireIfNoOtherCopy(String id, List<String> owned) {
+        List<CompletableFuture<Boolean>> held = new ArrayList<>();
+        for (ClusterMember m : transport.topology().members()) {
+            if (!m.equals(self) && transport.isUp(m)) {
+                held.add(transport.request(m, webApp, MessageType.VERSION, WireFormat.id(id))
+                        .thenApply(reply -> WireFormat.status(reply) == Reply.OK && WireFormat.number(reply) > 0)
+                        .exceptionally(e -> true)); // unknown: keep it, the peer's own sweep decides
+            }
+        }
+        return CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+            if (held.stream().anyMatch(CompletableFuture::join)) {
+                LOG.debug("{}session {} expired in this server's unchecked copy but a peer still holds one; left to "
+                        + "that peer's sweep", prefix, shorten(id));
+                return CompletableFuture.completedFuture(null);
+            }
+            synchronized (owned) {
+                owned.add(id);
+            }
+            return removeElsewhere(id);
+        });
     }
 
     /** The state this server's sides of the protocol share; for the simulator's memory checks. */

@@ -12,6 +12,8 @@ import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +226,7 @@ final class OwnerSaves {
             long local = copy.version(id);
             long best = local;
             ClusterMember newest = null;
+            List<ClusterMember> sameVersion = new ArrayList<>();
             for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
                 byte[] reply = a.getValue().exceptionally(e -> null).join(); // already complete
                 if (reply == null) {
@@ -245,6 +248,12 @@ final class OwnerSaves {
                     best = theirs;
                     newest = a.getKey();
                 }
+                if (theirs == local && local > 0) {
+                    sameVersion.add(a.getKey());
+                }
+            }
+            if (newest == null && !sameVersion.isEmpty()) {
+                return settleSameVersion(id, local, sameVersion, ring);
             }
             if (newest == null) {
                 becameCurrent(id, ring);
@@ -252,6 +261,62 @@ final class OwnerSaves {
             }
             return fetchNewer(id, newest, local, ring);
         }, executor);
+    }
+
+    /**
+     * Peers hold the session at this server's version. Normally one of them (the backup) holds the
+     * same record. If none does, this server's record is a save that never reached a backup, so it
+     * was never acknowledged (the owner died between its disk write and the backup's answer), while
+     * a peer acted as owner and wrote another record at the same version, which was: the peer's wins.
+     */
+    private CompletableFuture<Void> settleSameVersion(String id, long local, List<ClusterMember> peers,
+            List<ClusterMember> ring) {
+        List<CompletableFuture<byte[]>> copies = new ArrayList<>();
+        for (ClusterMember peer : peers) {
+            copies.add(transport.request(peer, webApp, MessageType.READ_COPY, WireFormat.id(id)).exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> {
+            StoredSession mine = copy.read(id);
+            StoredSession other = null;
+            for (CompletableFuture<byte[]> c : copies) {
+                byte[] reply = c.join(); // already complete
+                if (reply == null || WireFormat.status(reply) != Reply.OK) {
+                    continue;
+                }
+                StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
+                if (mine == null || sameAttributes(mine, theirs)) {
+                    becameCurrent(id, ring);
+                    return null;
+                }
+                if (other == null && theirs.version() == local) {
+                    other = theirs;
+                }
+            }
+            if (other != null) {
+                synchronized (node.lock(id)) {
+                    if (copy.version(id) == local) {
+                        copy.write(other);
+                        node.changedElsewhere(id);
+                    }
+                }
+                LOG.info("{}session {}: no peer holds this server's version {}, another server wrote that version "
+                        + "while this one was away; took its copy", prefix, shorten(id), local);
+            }
+            becameCurrent(id, ring);
+            return null;
+        }, executor);
+    }
+
+    private static boolean sameAttributes(StoredSession a, StoredSession b) {
+        if (!a.attributes().keySet().equals(b.attributes().keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : a.attributes().entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.attributes().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CompletableFuture<Void> fetchNewer(String id, ClusterMember newest, long local, List<ClusterMember> ring) {
