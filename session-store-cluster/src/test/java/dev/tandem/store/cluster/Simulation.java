@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  */
 final class Simulation {
     /** What a run did and found. */
-    record Result(long seed, int servers, long simulatedMillis, long events, int sessions, Map<String, Long> faults,
-            List<Violation> violations, List<String> trace) {
+    record Result(long seed, int servers, long simulatedMillis, long events, int sessions, int promised,
+            Map<String, Long> faults, List<Violation> violations, List<String> trace) {
 
         List<Violation> failures() {
             return violations.stream().filter(v -> !v.excused()).toList();
@@ -94,8 +94,14 @@ final class Simulation {
                     || v.stale() && lost.anyWithin(v.issued(), v.time()));
             judged.add(excused ? v.excuse() : v);
         }
+        int promised = 0; // sessions whose durability was promised to the end: no two servers lost in their life
+        for (Ledger.Session s : world.ledger().sessions()) {
+            if (s.everAcked() && !lost.twoLostWithin(s.created, scheduler.now(), s.ackTimes)) {
+                promised++;
+            }
+        }
         return new Result(seed, world.nodes().size(), scheduler.now() - start, scheduler.executed(),
-                world.ledger().sessions().size(), world.trace().faults(), judged, world.trace().lines());
+                world.ledger().sessions().size(), promised, world.trace().faults(), judged, world.trace().lines());
     }
 
     private void scheduleSweeps(SimNode n, long at) {
