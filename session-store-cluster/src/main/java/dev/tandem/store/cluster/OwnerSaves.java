@@ -227,9 +227,11 @@ final class OwnerSaves {
             long best = local;
             ClusterMember newest = null;
             List<ClusterMember> sameVersion = new ArrayList<>();
+            boolean unanswered = false;
             for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
                 byte[] reply = a.getValue().exceptionally(e -> null).join(); // already complete
                 if (reply == null) {
+                    unanswered = true;
                     continue;
                 }
                 if (WireFormat.status(reply) == Reply.REMOVED) {
@@ -254,6 +256,12 @@ final class OwnerSaves {
             }
             if (newest == null && !sameVersion.isEmpty()) {
                 return settleSameVersion(id, local, sameVersion, ring);
+            }
+            if (newest == null && unanswered) {
+                // A live peer that may hold a newer copy did not answer: serve this one, but ask again next time.
+                LOG.debug("{}session {}: a peer did not answer the version check; serving version {} and checking "
+                        + "again on the next request", prefix, shorten(id), local);
+                return CompletableFuture.<Void>completedFuture(null);
             }
             if (newest == null) {
                 becameCurrent(id, ring);
