@@ -137,26 +137,7 @@ final class ClusterSessions implements SessionStore {
      */
     @Override
     public List<String> sweepExpired(long now) {
-        // Core calls this periodically on every server: the moment to tell returning peers what they missed.
-        for (ClusterMember m : transport.topology().members()) {
-            if (!m.equals(self) && transport.isUp(m)) {
-                node.deliverMissed(m);
-            }
-        }
-        List<String> swept = copy.sweepExpired(now);
-        List<String> owned = new ArrayList<>();
-        List<CompletableFuture<Void>> removals = new ArrayList<>();
-        for (String id : swept) {
-            if (actingOwner(id).equals(self)) {
-                // The acting owner's clock decides expiry: the other copies go too, so none comes back.
-                owned.add(id);
-                removals.add(removeElsewhere(id));
-            } else {
-                current.remove(id);
-            }
-            node.backedUp.forget(id);
-        }
-        await(CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)));
+        List<String> owned = await(sweepExpiredAsync(now));
         checkBackups();
         return owned;
     }
@@ -214,6 +195,60 @@ final class ClusterSessions implements SessionStore {
         return removeElsewhere(id);
     }
 
+    CompletableFuture<List<String>> sweepExpiredAsync(long now) {
+        // Core calls this periodically on every server: the moment to tell returning peers what they missed.
+        for (ClusterMember m : transport.topology().members()) {
+            if (!m.equals(self) && transport.isUp(m)) {
+                node.deliverMissed(m);
+            }
+        }
+        List<String> swept = copy.sweepExpired(now);
+        List<String> owned = new ArrayList<>();
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (String id : swept) {
+            node.backedUp.forget(id);
+            if (!actingOwner(id).equals(self)) {
+                current.remove(id);
+            } else if (current.remove(id)) {
+                // The acting owner's clock decides expiry: the other copies go too, so none comes back.
+                owned.add(id);
+                removals.add(removeElsewhere(id));
+            } else {
+                // This copy was not checked with the peers since this server started (or learned it
+                // missed writes): a peer may hold later accesses. Expire it everywhere only if none holds a copy.
+                removals.add(expireIfNoOtherCopy(id, owned));
+            }
+        }
+        return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenApply(done -> owned);
+    }
+
+    private CompletableFuture<Void> expireIfNoOtherCopy(String id, List<String> owned) {
+        List<CompletableFuture<Boolean>> held = new ArrayList<>();
+        for (ClusterMember m : transport.topology().members()) {
+            if (!m.equals(self) && transport.isUp(m)) {
+                held.add(transport.request(m, webApp, MessageType.VERSION, WireFormat.id(id))
+                        .thenApply(reply -> WireFormat.status(reply) == Reply.OK && WireFormat.number(reply) > 0)
+                        .exceptionally(e -> true)); // unknown: keep it, the peer's own sweep decides
+            }
+        }
+        return CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+            if (held.stream().anyMatch(CompletableFuture::join)) {
+                LOG.debug("{}session {} expired in this server's unchecked copy but a peer still holds one; left to "
+                        + "that peer's sweep", prefix, shorten(id));
+                return CompletableFuture.completedFuture(null);
+            }
+            synchronized (owned) {
+                owned.add(id);
+            }
+            return removeElsewhere(id);
+        });
+    }
+
+    /** The state this server's sides of the protocol share; for the simulator's memory checks. */
+    ClusterNode node() {
+        return node;
+    }
+
     /** Walks the ring to the first live server and asks it, answering locally when that is this server. */
     private CompletableFuture<byte[]> fromActingOwner(String id, int type) {
         return askFrom(id, type, Ring.of(id, transport.topology()), 0);
@@ -235,7 +270,9 @@ final class ClusterSessions implements SessionStore {
             if (e == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            if (!(cause(e) instanceof ClusterException)) {
+            if (!(cause(e) instanceof ClusterException) || cause(e) instanceof PeerTimeoutException) {
+                // A server that did not answer in time may be up and acting as owner: the next server's
+                // copy may miss its latest writes, so serving it could go back a version.
                 return CompletableFuture.<byte[]>failedFuture(cause(e));
             }
             LOG.debug("{}request {} for session {} to {} failed, trying the next server: {}", prefix, type,

@@ -9,8 +9,11 @@ import dev.tandem.cluster.ClusterTransport;
 import dev.tandem.cluster.PeerTimeoutException;
 import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionRemovedException;
+import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +89,7 @@ final class OwnerSaves {
             if (!ring.get(0).equals(self)) {
                 missed.add(ring.get(0).name(), id); // acting for an owner out of reach: tell it when it is back
             }
-            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0);
+            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0, false);
             if (backupMode == BackupMode.ASYNC) {
                 backedUp.whenComplete((stale, e) -> {
                     if (e != null) {
@@ -116,42 +119,72 @@ final class OwnerSaves {
      * @return true if that server holds a newer copy than this one (this server's copy was stale)
      */
     private CompletableFuture<Boolean> backUp(SessionChange change, long base, long version, List<ClusterMember> targets,
-            int at) {
+            int at, boolean unanswered) {
         String id = change.id();
         if (at == targets.size()) {
             if (targets.size() > 0) {
                 node.backedUp.noBackup(id); // copied by BackupRepair once a peer is up
+            }
+            if (unanswered) {
+                // A server that may be up did not answer: acknowledging would promise a second copy we may not have.
+                return CompletableFuture.failedFuture(new SessionStoreException(ClusterSessions.STORE, id, "no backup "
+                        + "acknowledged version " + version + " within socket-timeout; it is on this server's disk copy "
+                        + "and may or may not be on a backup", null));
             }
             warnNoBackup(id);
             return CompletableFuture.completedFuture(false);
         }
         ClusterMember target = targets.get(at);
         if (!transport.isUp(target)) {
-            return backUp(change, base, version, targets, at + 1);
+            missed.add(target.name(), id); // it may hold a copy it must not trust once it is back
+            return backUp(change, base, version, targets, at + 1, unanswered);
         }
         return transport.request(target, webApp, MessageType.REPLICATE, WireFormat.replica(change, base, version))
                 .handleAsync((reply, e) -> {
                     if (e != null) {
                         Throwable cause = cause(e);
                         if (cause instanceof PeerTimeoutException) {
-                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; it is on this "
-                                    + "server's disk copy and may be on the backup", prefix, target.name(), shorten(id));
-                            return CompletableFuture.completedFuture(false);
+                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; trying the next "
+                                    + "server", prefix, target.name(), shorten(id));
+                            missed.add(target.name(), id);
+                            return backUp(change, base, version, targets, at + 1, true);
                         }
                         if (!(cause instanceof ClusterException)) {
                             return CompletableFuture.<Boolean>failedFuture(cause);
                         }
                         LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
                                 target.name(), cause.getMessage());
-                        return backUp(change, base, version, targets, at + 1);
+                        missed.add(target.name(), id);
+                        return backUp(change, base, version, targets, at + 1, unanswered);
                     }
                     return switch (WireFormat.status(reply)) {
                         case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
+                        case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
                         case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target));
                         case REMOVED -> removedElsewhere(id);
                         default -> CompletableFuture.completedFuture(backedUpOn(id, target));
                     };
                 }, executor).thenCompose(f -> f);
+    }
+
+    /**
+     * {@code target} holds another write at {@code version}: another server acted as owner at the
+     * same time. Takes its copy (still at this version) so that the caller's rebase applies this
+     * save on top of it and neither write is lost.
+     *
+     * @return true: this server's copy was stale
+     */
+    private boolean takeConflicting(String id, long version, byte[] reply, ClusterMember target) {
+        StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
+        LOG.info("{}session {}: {} holds another write at version {} (both acted as owner); applying this save "
+                + "on top of it", prefix, shorten(id), target.name(), version);
+        synchronized (node.lock(id)) {
+            if (copy.version(id) == version) {
+                copy.write(theirs);
+                node.changedElsewhere(id);
+            }
+        }
+        return true;
     }
 
     /** Sends this server's whole copy to {@code target}, which takes it if it is newer than its own. */
@@ -196,9 +229,12 @@ final class OwnerSaves {
             long local = copy.version(id);
             long best = local;
             ClusterMember newest = null;
+            List<ClusterMember> sameVersion = new ArrayList<>();
+            boolean unanswered = false;
             for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
                 byte[] reply = a.getValue().exceptionally(e -> null).join(); // already complete
                 if (reply == null) {
+                    unanswered = true;
                     continue;
                 }
                 if (WireFormat.status(reply) == Reply.REMOVED) {
@@ -217,6 +253,18 @@ final class OwnerSaves {
                     best = theirs;
                     newest = a.getKey();
                 }
+                if (theirs == local && local > 0) {
+                    sameVersion.add(a.getKey());
+                }
+            }
+            if (newest == null && !sameVersion.isEmpty()) {
+                return settleSameVersion(id, local, sameVersion, ring);
+            }
+            if (newest == null && unanswered) {
+                // A live peer that may hold a newer copy did not answer: serve this one, but ask again next time.
+                LOG.debug("{}session {}: a peer did not answer the version check; serving version {} and checking "
+                        + "again on the next request", prefix, shorten(id), local);
+                return CompletableFuture.<Void>completedFuture(null);
             }
             if (newest == null) {
                 becameCurrent(id, ring);
@@ -224,6 +272,62 @@ final class OwnerSaves {
             }
             return fetchNewer(id, newest, local, ring);
         }, executor);
+    }
+
+    /**
+     * Peers hold the session at this server's version. Normally one of them (the backup) holds the
+     * same record. If none does, this server's record is a save that never reached a backup, so it
+     * was never acknowledged (the owner died between its disk write and the backup's answer), while
+     * a peer acted as owner and wrote another record at the same version, which was: the peer's wins.
+     */
+    private CompletableFuture<Void> settleSameVersion(String id, long local, List<ClusterMember> peers,
+            List<ClusterMember> ring) {
+        List<CompletableFuture<byte[]>> copies = new ArrayList<>();
+        for (ClusterMember peer : peers) {
+            copies.add(transport.request(peer, webApp, MessageType.READ_COPY, WireFormat.id(id)).exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> {
+            StoredSession mine = copy.read(id);
+            StoredSession other = null;
+            for (CompletableFuture<byte[]> c : copies) {
+                byte[] reply = c.join(); // already complete
+                if (reply == null || WireFormat.status(reply) != Reply.OK) {
+                    continue;
+                }
+                StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
+                if (mine == null || sameAttributes(mine, theirs)) {
+                    becameCurrent(id, ring);
+                    return null;
+                }
+                if (other == null && theirs.version() == local) {
+                    other = theirs;
+                }
+            }
+            if (other != null) {
+                synchronized (node.lock(id)) {
+                    if (copy.version(id) == local) {
+                        copy.write(other);
+                        node.changedElsewhere(id);
+                    }
+                }
+                LOG.info("{}session {}: no peer holds this server's version {}, another server wrote that version "
+                        + "while this one was away; took its copy", prefix, shorten(id), local);
+            }
+            becameCurrent(id, ring);
+            return null;
+        }, executor);
+    }
+
+    private static boolean sameAttributes(StoredSession a, StoredSession b) {
+        if (!a.attributes().keySet().equals(b.attributes().keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : a.attributes().entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.attributes().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CompletableFuture<Void> fetchNewer(String id, ClusterMember newest, long local, List<ClusterMember> ring) {

@@ -7,7 +7,9 @@ import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.StoredSession;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -142,9 +144,30 @@ final class PeerRequests {
                 return WireFormat.reply(Reply.OK);
             }
             if (local == r.version()) {
-                return WireFormat.reply(Reply.OK); // the same save again
+                StoredSession mine = copy.read(id);
+                if (holds(mine, r.change())) {
+                    return WireFormat.reply(Reply.OK); // the same save again
+                }
+                // Another server wrote this version too (both acted as owner): acknowledging would keep
+                // the other write here and this one there. The sender rebases on this copy instead.
+                return WireFormat.reply(Reply.CONFLICT, WireFormat.record(mine));
             }
             return local > r.version() ? WireFormat.reply(Reply.NEWER, local) : WireFormat.reply(Reply.NEED_FULL);
         }
+    }
+
+    /** Whether {@code copy} already shows every change of {@code change}. */
+    private static boolean holds(StoredSession copy, SessionChange change) {
+        for (Map.Entry<String, byte[]> a : change.changed().entrySet()) {
+            if (!Arrays.equals(copy.attributes().get(a.getKey()), a.getValue())) {
+                return false;
+            }
+        }
+        for (String removed : change.removed()) {
+            if (copy.attributes().containsKey(removed)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

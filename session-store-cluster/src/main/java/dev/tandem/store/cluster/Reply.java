@@ -10,7 +10,12 @@ enum Reply {
     /** A backup copy is ahead of the delta: the sender's copy was stale. Followed by the version. */
     NEWER,
     /** The session was invalidated: its tombstone refuses the save. */
-    REMOVED;
+    REMOVED,
+    /**
+     * A backup copy is at the delta's version but is another write (two servers acted as owner at
+     * once): the sender must rebase on it. Followed by the backup's whole record.
+     */
+    CONFLICT;
 
     static Reply of(byte code) {
         if (code < 0 || code >= values().length) {
