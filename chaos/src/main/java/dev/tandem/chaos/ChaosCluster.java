@@ -3,6 +3,7 @@ package dev.tandem.chaos;
 import dev.tandem.dispatch.DispatchFilter;
 import dev.tandem.examples.demo.AppNode;
 import dev.tandem.examples.demo.NodeProcess;
+import dev.tandem.examples.demo.StoreChoice;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The system under test on 127.0.0.1: N app nodes, each the examples' {@link AppNode} in its own JVM
- * serving the chaos {@link LedgerServlet} on the cluster store, and a web tier in this JVM with the
+ * serving the chaos {@link LedgerServlet} on the cluster store (or another, {@code --store}), and a web tier in this JVM with the
  * {@link DispatchFilter} in front of them. Node names are {@code app-a}, {@code app-b}, ...
  */
 final class ChaosCluster implements AutoCloseable {
@@ -62,13 +63,16 @@ final class ChaosCluster implements AutoCloseable {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             Path dir = workDir.resolve(name);
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Dtandem.server-id=" + name, "-Dtandem.cluster-secret=" + clusterSecret,
                     "-cp", System.getProperty("java.class.path"), AppNode.class.getName(),
-                    "--http-port", String.valueOf(httpPorts.get(i)), "--store", "cluster",
+                    "--http-port", String.valueOf(httpPorts.get(i)), "--store", options.store().toString(),
                     "--dir", dir.toString(), "--cluster", addresses(names, clusterPorts),
-                    "--web-apps", "chaos", "--param", "backup-mode=" + options.backupMode());
+                    "--web-apps", "chaos"));
+            if (options.store() == StoreChoice.CLUSTER) {
+                command.addAll(List.of("--param", "backup-mode=" + options.backupMode()));
+            }
             nodes.put(name, new NodeProcess(name, command, dir.resolve("node.log")));
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();

@@ -56,8 +56,8 @@ final class Killer implements Runnable {
                     if (waitUntil(System.nanoTime() + Duration.ofSeconds(2).toNanos())) {
                         return;
                     }
-                    String other = names.get((names.indexOf(victim) + 1 + random.nextInt(names.size() - 1))
-                            % names.size());
+                    String other = names.size() == 1 ? victim
+                            : names.get((names.indexOf(victim) + 1 + random.nextInt(names.size() - 1)) % names.size());
                     NodeProcess graceful = cluster.node(other);
                     graceful.stop();
                     tally.gracefulRestarts.incrementAndGet();
