@@ -49,7 +49,13 @@ public final class ChaosRun {
             Thread killing = new Thread(killer, "chaos-killer");
             killing.start();
             long end = System.nanoTime() + options.duration().toNanos();
-            for (long left; (left = end - System.nanoTime()) > 0; ) {
+            for (long left; (left = end - System.nanoTime()) > 0 || killing.isAlive(); ) {
+                if (left <= 0) {
+                    // The kills drifted past the end (a slow machine): let the killer finish, then settle.
+                    killing.join();
+                    end = System.nanoTime() + Killer.SETTLE.toNanos();
+                    continue;
+                }
                 Thread.sleep(Math.min(left, PROGRESS_EVERY.toNanos()) / 1_000_000 + 1);
                 System.out.printf("chaos: %d requests, %d errors, %d kills, %d violations so far%n",
                         tally.requests.sum(), tally.errorTotal(), tally.kills.get(), tally.violations());
