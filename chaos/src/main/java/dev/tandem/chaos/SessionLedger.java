@@ -20,6 +20,8 @@ final class SessionLedger {
     record Expect(String token, int counterAcked, int counterSeen, long aAcked, long aSeen, long bAcked, long bSeen,
             Set<Integer> cartAcked, Set<Integer> cartSeen) {}
 
+    private static final Expect NOTHING = new Expect(null, 0, 0, 0, 0, 0, 0, Set.of(), Set.of());
+
     /** What a request did: its own write, checked for by the response, not against the ledger. */
     enum Op { READ, INCR, SET_A, SET_B, ADD }
 
@@ -88,6 +90,7 @@ final class SessionLedger {
             tally.detail("session " + number + ": lost whole (token " + before.token() + " became " + seen.token()
                     + " on " + seen.node() + "), " + lost + " acknowledged writes with it");
             forget();
+            before = NOTHING; // counted once: the new session is checked from scratch
         } else if (before.token() == null && token != null && !token.equals(seen.token())) {
             // Two requests of a session without a cookie yet created two sessions: keep the newest.
             forget();
