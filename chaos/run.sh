@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 if [ "${CHAOS_NO_BUILD:-}" != 1 ] || [ ! -f chaos/target/classpath.txt ]; then
     mvn -q -B -ntp -DskipTests -pl chaos -am package
 fi
-exec java -Xmx512m -cp "chaos/target/classes:$(cat chaos/target/classpath.txt)" dev.tandem.chaos.ChaosRun "$@"
+exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "chaos/target/classes:$(cat chaos/target/classpath.txt)" dev.tandem.chaos.ChaosRun "$@"

@@ -44,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * This package only for the store's {@link WireFormat} and {@link MessageType}.
  */
 class ClusterPortFuzzTest {
-    static final int UNAUTHENTICATED_FRAMES = 3_000;
+    static final int UNAUTHENTICATED_FRAMES = 4_000;
     static final int WRONG_SECRETS = 300;
     static final int REPLAYED_HANDSHAKES = 300;
-    static final int AUTHENTICATED_FRAMES = 7_000;
+    static final int AUTHENTICATED_FRAMES = 6_000;
     private static final int FRAMES_PER_CONNECTION = 50;
     private static final String APP = "fuzz";
     private static final String SECRET = "chaos-fuzz-secret-5c1e";
