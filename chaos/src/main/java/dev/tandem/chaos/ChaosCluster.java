@@ -65,6 +65,9 @@ final class ChaosCluster implements AutoCloseable {
             Path dir = workDir.resolve(name);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // Times in the node logs, to line them up with the runner's events.log and violations.
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                     "-Dtandem.server-id=" + name, "-Dtandem.cluster-secret=" + clusterSecret,
                     "-cp", System.getProperty("java.class.path"), AppNode.class.getName(),
                     "--http-port", String.valueOf(httpPorts.get(i)), "--store", options.store().toString(),

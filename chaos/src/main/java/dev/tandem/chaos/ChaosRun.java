@@ -73,7 +73,7 @@ public final class ChaosRun {
             int checked = clients.checkAll(20);
             int probed = 0;
             for (Invalidations.Invalidated gone : clients.invalidations().sample()) {
-                if (clients.probe(gone.cookie(), gone.token(), 5)) {
+                if (clients.probe(gone, 5, "at the end")) {
                     probed++;
                 }
             }

@@ -152,31 +152,37 @@ final class Clients {
         SessionLedger.Expect before = session.expect();
         String cookie = session.cookie();
         long sent = System.nanoTime();
-        send("POST", "op=logout", cookie).handle((response, error) -> {
+        Invalidations.Invalidated gone = send("POST", "op=logout", cookie).handle((response, error) -> {
             Observation seen = answer(response, error);
             if (seen == null || !seen.invalidated()) {
                 session.failed(sent);
                 // Whether the session was invalidated is unknown: leave it and start another.
                 session.reset();
-                return null;
+                return (Invalidations.Invalidated) null;
             }
             tally.success(System.nanoTime());
             tally.logouts.increment();
             session.loggedOut(before, seen.token(), tally);
-            invalidations.add(cookie, seen.token());
-            return null;
+            Invalidations.Invalidated invalidated = new Invalidations.Invalidated(cookie, seen.token(), seen.node(),
+                    java.time.LocalTime.now().toString());
+            invalidations.add(invalidated);
+            return invalidated;
         }).join();
-        probe(cookie, before.token() == null ? "?" : before.token(), 1);
+        if (gone != null) {
+            probe(gone, 1, "right after the logout");
+        }
     }
 
     /** Asks for the session of an invalidated cookie: it must not come back. True when answered. */
-    boolean probe(String cookie, String token, int attempts) {
+    boolean probe(Invalidations.Invalidated gone, int attempts, String when) {
         for (int i = 0; i < attempts; i++) {
-            Observation seen = send("GET", "op=peek", cookie).handle(this::answer).join();
+            Observation seen = send("GET", "op=peek", gone.cookie()).handle(this::answer).join();
             if (seen != null) {
-                if (token.equals(seen.token())) {
+                if (gone.token().equals(seen.token())) {
                     tally.resurrected.increment();
-                    tally.detail("invalidated session " + token + " came back on " + seen.node());
+                    tally.detail("session " + gone.cookie().substring(0, Math.min(8, gone.cookie().length()))
+                            + "… invalidated on " + gone.node() + " at " + gone.when() + " came back on " + seen.node()
+                            + " " + when + " (counter=" + seen.counter() + ")");
                 }
                 return true;
             }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 final class Invalidations {
     static final int KEPT = 3000;
 
-    record Invalidated(String cookie, String token) {}
+    /** A logout acknowledged by {@code node} at {@code when} (UTC time of day). */
+    record Invalidated(String cookie, String token, String node, String when) {}
 
     private final List<Invalidated> kept = new ArrayList<>();
     private final SplittableRandom random;
@@ -22,14 +23,14 @@ final class Invalidations {
         random = new SplittableRandom(seed);
     }
 
-    synchronized void add(String cookie, String token) {
+    synchronized void add(Invalidated gone) {
         seen++;
         if (kept.size() < KEPT) {
-            kept.add(new Invalidated(cookie, token));
+            kept.add(gone);
         } else {
             long slot = random.nextLong(seen);
             if (slot < KEPT) {
-                kept.set((int) slot, new Invalidated(cookie, token));
+                kept.set((int) slot, gone);
             }
         }
     }

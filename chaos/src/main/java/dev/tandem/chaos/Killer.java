@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fault schedule: after the warm-up, one slot per kill, evenly spaced. In each slot a random
  * node gets SIGKILL, stays down for 1 to 3 s and is started again (the call returns once it serves);
- * in every third slot, if time is left, another node then gets a graceful restart (a rolling
+ * in every third slot another node then gets a graceful restart too (a rolling
  * upgrade step). Never two nodes down at once, and never a fault sooner than {@link #SETTLE} after
  * a node came back, so the cluster has re-replicated what the last fault took: the guarantee is
  * for one failure of an owner/backup pair at a time. On a slow machine the slots drift later and
@@ -57,8 +57,7 @@ final class Killer implements Runnable {
                     return;
                 }
                 restart(node);
-                long left = slotStart + interval - System.nanoTime();
-                if (slot % 3 == 2 && left > Duration.ofSeconds(8).toNanos()) {
+                if (slot % 3 == 2) {
                     if (waitUntil(settledAt)) {
                         return;
                     }

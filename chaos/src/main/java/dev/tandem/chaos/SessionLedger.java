@@ -1,5 +1,8 @@
 package dev.tandem.chaos;
 
+import java.time.LocalTime;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -39,6 +42,8 @@ final class SessionLedger {
     private final Set<Integer> cartSeen = new HashSet<>();
     private long nextValue = 1;
     private long firstFailureNanos;
+    /** The last few answers, for a violation's report: when, which node, what it showed. */
+    private final Deque<String> recent = new ArrayDeque<>();
 
     SessionLedger(int number) {
         this.number = number;
@@ -82,12 +87,13 @@ final class SessionLedger {
             tally.failovers.increment();
         }
         lastNode = seen.node();
+        remember(op, seen);
         if (before.token() != null && !before.token().equals(seen.token())) {
             int lost = Math.max(1, before.counterAcked() + (before.aAcked() > 0 ? 1 : 0)
                     + (before.bAcked() > 0 ? 1 : 0) + before.cartAcked().size());
             tally.lostWrites.add(lost);
             tally.lostSessions.increment();
-            tally.detail("session " + number + ": lost whole (token " + before.token() + " became " + seen.token()
+            detail(tally, "lost whole (token " + before.token() + " became " + seen.token()
                     + " on " + seen.node() + "), " + lost + " acknowledged writes with it");
             forget();
             before = NOTHING; // counted once: the new session is checked from scratch
@@ -130,7 +136,7 @@ final class SessionLedger {
                     + (before.bAcked() > 0 ? 1 : 0) + before.cartAcked().size());
             tally.lostWrites.add(lost);
             tally.lostSessions.increment();
-            tally.detail("session " + number + ": lost whole (token " + before.token() + " was " + invalidatedToken
+            detail(tally, "lost whole (token " + before.token() + " was " + invalidatedToken
                     + " when logging out), " + lost + " acknowledged writes with it");
         }
         reset();
@@ -139,13 +145,13 @@ final class SessionLedger {
     private void checkCounter(Expect before, int base, Observation seen, Tally tally) {
         if (base < before.counterAcked()) {
             tally.lostWrites.add(before.counterAcked() - base);
-            tally.detail("session " + number + ": counter " + base + " on " + seen.node() + " after "
+            detail(tally, "counter " + base + " on " + seen.node() + " after "
                     + before.counterAcked() + " was acknowledged");
             counterAcked = Math.min(counterAcked, base);
             counterSeen = Math.min(counterSeen, base);
         } else if (base < before.counterSeen()) {
             tally.stale(number);
-            tally.detail("session " + number + ": counter " + base + " on " + seen.node() + " after "
+            detail(tally, "counter " + base + " on " + seen.node() + " after "
                     + before.counterSeen() + " was seen");
             counterSeen = Math.min(counterSeen, base);
         }
@@ -155,13 +161,13 @@ final class SessionLedger {
             Tally tally) {
         if (now < acked) {
             tally.lostWrites.increment();
-            tally.detail("session " + number + ": " + name + "=" + now + " on " + seen.node() + " after " + acked
+            detail(tally, "" + name + "=" + now + " on " + seen.node() + " after " + acked
                     + " was acknowledged");
             return now;
         }
         if (now < seenBefore) {
             tally.stale(number);
-            tally.detail("session " + number + ": " + name + "=" + now + " on " + seen.node() + " after "
+            detail(tally, "" + name + "=" + now + " on " + seen.node() + " after "
                     + seenBefore + " was seen");
             return now;
         }
@@ -177,16 +183,28 @@ final class SessionLedger {
         missingSeen.remove(ownItem);
         if (!missingAcked.isEmpty()) {
             tally.lostWrites.add(missingAcked.size());
-            tally.detail("session " + number + ": cart items " + missingAcked + " missing on " + seen.node()
+            detail(tally, "cart items " + missingAcked + " missing on " + seen.node()
                     + " after they were acknowledged");
         } else if (!missingSeen.isEmpty()) {
             tally.stale(number);
-            tally.detail("session " + number + ": cart items " + missingSeen + " missing on " + seen.node()
+            detail(tally, "cart items " + missingSeen + " missing on " + seen.node()
                     + " after they were seen");
         }
         if (!missingSeen.isEmpty()) {
             cartAcked.removeAll(missingSeen);
             cartSeen.removeAll(missingSeen);
+        }
+    }
+
+    private void detail(Tally tally, String text) {
+        tally.detail("session " + number + ": " + text + "; its last answers: " + String.join(", ", recent));
+    }
+
+    private void remember(SessionLedger.Op op, Observation seen) {
+        recent.addLast(LocalTime.now() + " " + op + " " + seen.node() + " c=" + seen.counter() + " a=" + seen.a()
+                + " b=" + seen.b() + " cart=" + seen.cart().size());
+        if (recent.size() > 6) {
+            recent.removeFirst();
         }
     }
 
@@ -204,6 +222,7 @@ final class SessionLedger {
         aAcked = aSeen = bAcked = bSeen = 0;
         cartAcked.clear();
         cartSeen.clear();
+        recent.clear();
     }
 
     /** Whether a write was ever acknowledged in the current session (what the final check can lose). */

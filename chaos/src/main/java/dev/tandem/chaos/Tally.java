@@ -79,7 +79,7 @@ final class Tally {
     /** Keeps the first few violations' descriptions for the report. */
     void detail(String text) {
         if (detailCount.incrementAndGet() <= DETAILS_KEPT) {
-            details.add(text);
+            details.add(java.time.LocalTime.now() + " " + text);
         }
     }
 
