@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CorruptFilesTest, which covers one hand-made damage of each kind.
  */
 class FileRecordFuzzTest {
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 2;
     static final int SESSIONS_PER_ROUND = 400;
     private static final long NOW = System.currentTimeMillis();
 
