@@ -18,7 +18,9 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  *
  * <p>Run as a JVM of its own by the demo launcher: {@code AppNode --http-port N --store cluster
  * --dir DIR --cluster "app-a=127.0.0.1:6801 ..."} (server id and cluster secret as
- * {@code -Dtandem.server-id}, {@code -Dtandem.cluster-secret}). It prints {@code READY <port>} when
+ * {@code -Dtandem.server-id}, {@code -Dtandem.cluster-secret}); {@code --web-apps a,b} serves other
+ * web-apps from the class path and {@code --param name=value} adds or overrides a session filter
+ * init-param (the chaos runner uses both). It prints {@code READY <port>} when
  * it serves, and stops gracefully when its standard input closes, so it never outlives the launcher.
  */
 public final class AppNode implements AutoCloseable {
@@ -38,19 +40,32 @@ public final class AppNode implements AutoCloseable {
         StoreChoice store = StoreChoice.CLUSTER;
         Path dir = null;
         String cluster = "";
+        List<String> webApps = WEB_APPS;
+        Map<String, String> extraParams = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--http-port" -> port = Integer.parseInt(args[++i]);
                 case "--store" -> store = StoreChoice.parse(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--cluster" -> cluster = args[++i];
+                case "--web-apps" -> webApps = List.of(args[++i].split(","));
+                case "--param" -> {
+                    String param = args[++i];
+                    int eq = param.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--param takes name=value, not '" + param + "'");
+                    }
+                    extraParams.put(param.substring(0, eq), param.substring(eq + 1));
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
         if (dir == null) {
             throw new IllegalArgumentException("--dir is required: this node's own directory");
         }
-        AppNode node = start(port, store.sessionParams(dir, cluster));
+        Map<String, String> params = new java.util.LinkedHashMap<>(store.sessionParams(dir, cluster));
+        params.putAll(extraParams);
+        AppNode node = start(port, webApps, params);
         System.out.println("READY " + node.port());
         System.out.flush();
         while (System.in.read() >= 0) {
@@ -62,6 +77,14 @@ public final class AppNode implements AutoCloseable {
 
     /** Serves the example web-apps on {@code port} (0: any free port) with the given store params. */
     public static AppNode start(int port, Map<String, String> sessionParams) throws Exception {
+        return start(port, WEB_APPS, sessionParams);
+    }
+
+    /**
+     * Serves the named web-apps (each from {@code webapps/NAME} on the class path, at {@code /NAME})
+     * on {@code port} with the given store params.
+     */
+    public static AppNode start(int port, List<String> webApps, Map<String, String> sessionParams) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -69,7 +92,7 @@ public final class AppNode implements AutoCloseable {
         server.addConnector(connector);
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         ResourceFactory resources = ResourceFactory.of(server);
-        for (String name : WEB_APPS) {
+        for (String name : webApps) {
             WebAppContext app = new WebAppContext() {
                 @Override
                 protected void startWebapp() throws Exception {

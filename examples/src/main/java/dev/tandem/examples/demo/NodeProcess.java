@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * returns once the node printed {@code READY}. {@link #kill} is a crash ({@code SIGKILL}: nothing
  * saved on the way out); {@link #stop} closes the node's stdin so that it stops gracefully.
  */
-final class NodeProcess {
+public final class NodeProcess {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final String name;
@@ -30,31 +30,31 @@ final class NodeProcess {
     private final Path log;
     private Process process;
 
-    NodeProcess(String name, List<String> command, Path log) {
+    public NodeProcess(String name, List<String> command, Path log) {
         this.name = name;
         this.command = List.copyOf(command);
         this.log = log;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    synchronized boolean alive() {
+    public synchronized boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** The running JVM's pid, or -1. */
-    synchronized long pid() {
+    public synchronized long pid() {
         return alive() ? process.pid() : -1;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Starts the JVM (unless it runs) and waits until it serves. */
-    synchronized void start(Duration timeout) throws IOException {
+    public synchronized void start(Duration timeout) throws IOException {
         if (alive()) {
             return;
         }
@@ -108,7 +108,7 @@ final class NodeProcess {
     }
 
     /** Kills the JVM like a crash and waits until it is gone. */
-    synchronized void kill() {
+    public synchronized void kill() {
         Process p = process;
         if (p == null) {
             return;
@@ -123,7 +123,7 @@ final class NodeProcess {
     }
 
     /** Stops the JVM gracefully (its sessions are saved), or kills it after a grace period. */
-    synchronized void stop() {
+    public synchronized void stop() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
