@@ -96,7 +96,7 @@ final class FailedWrites {
             }
             for (TandemSession session : failed ? List.<TandemSession>of() : unsaved) {
                 unsaved.remove(session);
-                if (session.isValid() && !save.test(session)) {
+                if (session.isValid() && !supersededInStore(session) && !save.test(session)) {
                     failed = true;
                     break;
                 }
@@ -110,6 +110,26 @@ final class FailedWrites {
         if (pending() > 0) {
             schedule();
         }
+    }
+
+    /**
+     * Whether a version newer than the one this failed change was based on is in the store: a later
+     * request (here, on a fresh copy, or on another node) saved the session since. Writing this
+     * change again then would put back the values that save replaced, so it is dropped, and the
+     * copy in memory is marked stale so the next request loads the newer one. The change itself
+     * may be in that newer version (a store can apply a save and still report it failed); if it is
+     * not, the requests after it did not see it either, and restoring it now would go back in time.
+     */
+    private boolean supersededInStore(TandemSession session) {
+        long stored = store.version(session.getId()); // a failure here counts as a failed retry
+        if (stored <= session.version()) {
+            return false;
+        }
+        session.markStale();
+        LOG.warn("[{}] session {}: version {} was saved since this node failed to save a change made on version {}; "
+                + "the change is not written again, so that it cannot overwrite the newer one", webApp, session, stored,
+                session.version());
+        return true;
     }
 
     /** The web-app stops: one last try at the removals (unsaved sessions are saved by the manager's own stop). */

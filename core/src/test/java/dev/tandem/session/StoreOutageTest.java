@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tandem.serial.ClassFilter;
 import dev.tandem.serial.Serialization;
+import dev.tandem.session.spi.SessionChange;
 import dev.tandem.testing.Await;
 import dev.tandem.testing.Container;
 import dev.tandem.testing.ProbeServlet;
@@ -12,6 +13,8 @@ import dev.tandem.testing.SharedStoreProvider;
 import dev.tandem.testing.TestClient;
 import dev.tandem.testing.WebApp;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,5 +79,27 @@ class StoreOutageTest {
         get(client, "invalidate");
         store().failing(false);
         Await.until("the invalidated session is gone from the store", Duration.ofSeconds(20), () -> store().version(id) == 0);
+    }
+
+    @Test
+    void aChangeThatFailedIsNotWrittenAgainOverANewerVersionSavedSince() {
+        TestClient client = TestClient.withCookies();
+        get(client, "set?name=x&value=1");
+        String id = client.cookie("JSESSIONID").orElseThrow();
+        store().failing(true);
+        get(client, "set?name=x&value=2"); // served from memory; the failed change waits for a retry
+        // Meanwhile another node saves a newer version (the outage was this node's path to the store only).
+        long now = System.currentTimeMillis();
+        byte[] three = Serialization.KRYO.codec(getClass().getClassLoader(), ClassFilter.of(null)).encode("x", "3");
+        store().saveBehindTheNodes(new SessionChange(id, now, now, 1800, Map.of("x", three), Set.of()));
+        int before = store().calls().size();
+
+        store().failing(false);
+        Await.until("the retry looked at the stored version", Duration.ofSeconds(20),
+                () -> store().calls().subList(before, store().calls().size()).contains("version " + id));
+
+        assertEquals("3", stored(id, "x"), "the newer version's value is still stored");
+        assertEquals("3", get(client, "get?name=x"), "this node dropped its stale copy and serves the newer version");
+        assertEquals("3", stored(id, "x"));
     }
 }

@@ -48,6 +48,7 @@ public final class SharedStoreProvider implements SessionStoreProvider {
     public static final class Shared implements SessionStore {
         private volatile SessionStore delegate;
         private final List<String> idsAsked = new CopyOnWriteArrayList<>();
+        private final List<String> calls = new CopyOnWriteArrayList<>();
         /** Each node's listener, as a database with change notices would tell every node. */
         private final List<SessionChangeListener> nodes = new CopyOnWriteArrayList<>();
         private volatile boolean failing;
@@ -57,8 +58,9 @@ public final class SharedStoreProvider implements SessionStoreProvider {
             this.failing = failing;
         }
 
-        private void ask(String id) {
+        private void ask(String method, String id) {
             idsAsked.add(String.valueOf(id));
+            calls.add(method + " " + id);
             if (failing) {
                 throw new dev.tandem.session.spi.SessionStoreException("shared-test", id, "the test made the store fail", null);
             }
@@ -81,6 +83,11 @@ public final class SharedStoreProvider implements SessionStoreProvider {
             return delegate.save(change);
         }
 
+        /** Every call, as "method id" (load, version, save, touch, remove), in order. */
+        public List<String> calls() {
+            return calls;
+        }
+
         /** Every id passed to any method, in order. */
         public List<String> idsAsked() {
             return idsAsked;
@@ -88,31 +95,31 @@ public final class SharedStoreProvider implements SessionStoreProvider {
 
         @Override
         public StoredSession load(String id) {
-            ask(id);
+            ask("load", id);
             return delegate.load(id);
         }
 
         @Override
         public long version(String id) {
-            ask(id);
+            ask("version", id);
             return delegate.version(id);
         }
 
         @Override
         public long save(SessionChange change) {
-            ask(change.id());
+            ask("save", change.id());
             return delegate.save(change);
         }
 
         @Override
         public void touch(String id, long lastAccessedTime) {
-            ask(id);
+            ask("touch", id);
             delegate.touch(id, lastAccessedTime);
         }
 
         @Override
         public void remove(String id) {
-            ask(id);
+            ask("remove", id);
             delegate.remove(id);
         }
 
