@@ -1,0 +1,90 @@
+package dev.tandem.benchmarks;
+
+import dev.tandem.benchmarks.harness.Proc;
+import dev.tandem.benchmarks.harness.Report;
+import dev.tandem.benchmarks.harness.RunContext;
+import dev.tandem.benchmarks.harness.ServerProcess;
+import dev.tandem.benchmarks.http.HttpBenchmarks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every benchmark of issue 8, one after the other, and BENCHMARKS.md rewritten from what they
+ * measured. Run through {@code benchmarks/run.sh}, which builds the module and starts the tools.
+ *
+ * <p>Usage: {@code Run [--smoke] <work dir> <BENCHMARKS.md> <command shown in the report>}. With
+ * {@code --smoke} every benchmark runs for a moment, errors fail the run, and nothing is written.
+ */
+public final class Run {
+    private interface Benchmark {
+        void run(RunContext ctx) throws Exception;
+    }
+
+    private Run() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = args[0].equals("--smoke");
+        int a = smoke ? 1 : 0;
+        Path work = Path.of(args[a]).toAbsolutePath();
+        Path markdown = Path.of(args[a + 1]);
+        String command = args[a + 2];
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        RunContext ctx = RunContext.fromEnvironment(smoke, work);
+        ServerProcess.quickStart(smoke);
+        Instant start = Instant.now();
+        String loadBefore = Proc.loadAverage();
+        Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+        benchmarks.put("requests", HttpBenchmarks::run);
+        for (Map.Entry<String, Benchmark> benchmark : benchmarks.entrySet()) {
+            Instant t = Instant.now();
+            RunContext.log("== " + benchmark.getKey());
+            benchmark.getValue().run(ctx);
+            RunContext.log("== " + benchmark.getKey() + " took " + Duration.between(t, Instant.now()).toSeconds() + " s");
+        }
+        Duration took = Duration.between(start, Instant.now());
+        if (smoke) {
+            RunContext.log("smoke run passed in " + took.toSeconds() + " s (its figures mean nothing; BENCHMARKS.md "
+                    + "left as it is)");
+            return;
+        }
+        Files.writeString(markdown, BenchmarksMarkdown.render(ctx.report(), command, start, took, loadBefore,
+                Proc.loadAverage(), existingSection(markdown)));
+        RunContext.log("wrote " + markdown + " (run took " + took.toMinutes() + " min " + took.toSecondsPart() + " s)");
+    }
+
+    /** The file-store section that {@code benchmarks/file-store.sh} maintains, kept as it is. */
+    private static String existingSection(Path markdown) throws IOException {
+        if (!Files.exists(markdown)) {
+            return "";
+        }
+        String text = Files.readString(markdown);
+        int begin = text.indexOf("<!-- file-store:begin -->");
+        int end = text.indexOf("<!-- file-store:end -->");
+        return begin < 0 || end < 0 ? "" : text.substring(begin, end + "<!-- file-store:end -->".length());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static String utc(Instant instant) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                .format(instant);
+    }
+}
