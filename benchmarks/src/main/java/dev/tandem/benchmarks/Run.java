@@ -1,10 +1,15 @@
 package dev.tandem.benchmarks;
 
 import dev.tandem.benchmarks.harness.Proc;
-import dev.tandem.benchmarks.harness.Report;
 import dev.tandem.benchmarks.harness.RunContext;
 import dev.tandem.benchmarks.harness.ServerProcess;
+import dev.tandem.benchmarks.codec.CodecRow;
+import dev.tandem.benchmarks.dispatch.DispatchRow;
+import dev.tandem.benchmarks.file.StartupRow;
+import dev.tandem.benchmarks.http.Failover;
 import dev.tandem.benchmarks.http.HttpBenchmarks;
+import dev.tandem.benchmarks.save.H2Growth;
+import dev.tandem.benchmarks.save.SavePathBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +48,13 @@ public final class Run {
         Instant start = Instant.now();
         String loadBefore = Proc.loadAverage();
         Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+        benchmarks.put("codec", CodecRow::run);
         benchmarks.put("requests", HttpBenchmarks::run);
+        benchmarks.put("save path", SavePathBenchmark::run);
+        benchmarks.put("dispatch", DispatchRow::run);
+        benchmarks.put("failover", Failover::run);
+        benchmarks.put("file store start-up", StartupRow::run);
+        benchmarks.put("embedded H2 growth", H2Growth::run);
         for (Map.Entry<String, Benchmark> benchmark : benchmarks.entrySet()) {
             Instant t = Instant.now();
             RunContext.log("== " + benchmark.getKey());

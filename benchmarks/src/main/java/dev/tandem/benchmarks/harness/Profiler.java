@@ -41,6 +41,21 @@ public final class Profiler {
                 + "jdk.ExecutionSample` on it)\n";
     }
 
+    /** Profiles this JVM while {@code load} runs (a benchmark that drives a store in-process). */
+    public static String profileHere(Path out, Load load) throws Exception {
+        Files.createDirectories(out.getParent());
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+            recording.start();
+            load.run();
+            recording.stop();
+            recording.dump(out);
+        }
+        Path bin = Path.of(System.getProperty("java.home"), "bin");
+        String printed = tool(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
+                "--stack-depth", "64", out.toString());
+        return summarise(printed) + "(recording: `" + out.getFileName() + "`)\n";
+    }
+
     static String summarise(String printed) {
         Map<String, Integer> top = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();

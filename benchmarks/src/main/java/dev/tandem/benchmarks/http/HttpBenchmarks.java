@@ -106,7 +106,7 @@ public final class HttpBenchmarks {
     private Map<String, List<Wrk.Result>> measure(List<AppSetup> setups, String path, Path script,
             Map<String, Path> ids) throws Exception {
         int seconds = ctx.pick(5, 1);
-        for (AppSetup setup : setups) {
+        for (AppSetup setup : ctx.smoke() ? List.<AppSetup>of() : setups) {
             RunContext.log("warm-up " + path + " " + setup.key());
             Wrk.run(setup.url(path), ctx.pick(3, 1), script, List.of(ids.get(setup.key()).toString()), setup.pids());
         }
