@@ -55,10 +55,23 @@ public final class Run {
         benchmarks.put("failover", Failover::run);
         benchmarks.put("file store start-up", StartupRow::run);
         benchmarks.put("embedded H2 growth", H2Growth::run);
+        int failed = 0;
         for (Map.Entry<String, Benchmark> benchmark : benchmarks.entrySet()) {
             Instant t = Instant.now();
             RunContext.log("== " + benchmark.getKey());
-            benchmark.getValue().run(ctx);
+            try {
+                benchmark.getValue().run(ctx);
+            } catch (Exception e) {
+                if (smoke) {
+                    throw e;
+                }
+                // A full run goes on, so that one broken benchmark does not cost the others' figures;
+                // the table says what failed and the command exits non-zero.
+                failed++;
+                e.printStackTrace();
+                ctx.report().section("FAILED: " + benchmark.getKey(), "The benchmark failed in this run: `"
+                        + String.valueOf(e).split("\n")[0] + "` (full output on the console).");
+            }
             RunContext.log("== " + benchmark.getKey() + " took " + Duration.between(t, Instant.now()).toSeconds() + " s");
         }
         Duration took = Duration.between(start, Instant.now());
@@ -70,6 +83,10 @@ public final class Run {
         Files.writeString(markdown, BenchmarksMarkdown.render(ctx.report(), command, start, took, loadBefore,
                 Proc.loadAverage(), existingSection(markdown)));
         RunContext.log("wrote " + markdown + " (run took " + took.toMinutes() + " min " + took.toSecondsPart() + " s)");
+        if (failed > 0) {
+            RunContext.log(failed + " benchmark(s) failed; see above");
+            System.exit(1);
+        }
     }
 
     /** The file-store section that {@code benchmarks/file-store.sh} maintains, kept as it is. */

@@ -65,7 +65,7 @@ public final class DispatchRow {
             if (missed) {
                 Route route = routes.get(3);
                 ctx.report().profile("Dispatch: the web tier running the DispatchFilter", Profiler.profile(
-                        filter.pid(), dir.resolve("web-tier.jfr"), () -> Wrk.run(route.url(), ctx.pick(5, 1),
+                        filter.pid(), dir.resolve("web-tier.jfr"), () -> Wrk.run(route.url(), ctx.pick(3, 1),
                                 null, List.of(), route.pids())));
             }
         } finally {
@@ -75,13 +75,13 @@ public final class DispatchRow {
 
     private static Map<String, List<Wrk.Result>> measure(RunContext ctx, List<Route> routes) throws Exception {
         for (Route route : ctx.smoke() ? List.<Route>of() : routes) {
-            Wrk.run(route.url(), ctx.pick(3, 1), null, List.of(), route.pids());
+            Wrk.run(route.url(), ctx.pick(2, 1), null, List.of(), route.pids());
         }
         Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
         for (int rep = 0; rep < ctx.repetitions(); rep++) {
             for (int i = 0; i < routes.size(); i++) {
                 Route route = routes.get((i + rep) % routes.size());
-                Wrk.Result r = Wrk.run(route.url(), ctx.pick(5, 1), null, List.of(), route.pids());
+                Wrk.Result r = Wrk.run(route.url(), ctx.pick(4, 1), null, List.of(), route.pids());
                 RunContext.log(String.format(Locale.ROOT, "dispatch %s round %d: %,.0f req/s, %.1f µs CPU/request",
                         route.key(), rep + 1, r.requestsPerSecond(), r.cpuMicrosPerRequest()));
                 results.computeIfAbsent(route.key(), k -> new ArrayList<>()).add(r);
@@ -101,7 +101,7 @@ public final class DispatchRow {
 
                 | route | req/s, median (min–max) | vs HAProxy (paired) | server CPU µs/request | p99 ms |
                 |---|---|---|---|---|
-                """, Wrk.CONNECTIONS, ctx.pick(5, 1), ctx.repetitions()));
+                """, Wrk.CONNECTIONS, ctx.pick(4, 1), ctx.repetitions()));
         List<Wrk.Result> haproxy = results.get("haproxy");
         Map<String, Sample> vsHaproxy = new LinkedHashMap<>();
         Map<String, Sample> rps = new LinkedHashMap<>();

@@ -28,17 +28,29 @@ public final class Profiler {
 
     /** Profiles {@code pid} while {@code load} runs; a short markdown summary. */
     public static String profile(long pid, Path out, Load load) throws Exception {
-        Files.createDirectories(out.getParent());
+        return profile(Map.of(pid, out), load);
+    }
+
+    /** Profiles every JVM of {@code outs} (pid to recording file) during the same load. */
+    public static String profile(Map<Long, Path> outs, Load load) throws Exception {
         Path bin = Path.of(System.getProperty("java.home"), "bin");
+        String jcmd = bin.resolve("jcmd").toString();
         String name = "bench" + System.nanoTime();
-        tool(bin.resolve("jcmd").toString(), String.valueOf(pid), "JFR.start", "name=" + name, "settings=profile");
+        for (Map.Entry<Long, Path> e : outs.entrySet()) {
+            Files.createDirectories(e.getValue().getParent());
+            tool(jcmd, String.valueOf(e.getKey()), "JFR.start", "name=" + name, "settings=profile");
+        }
         load.run();
-        tool(bin.resolve("jcmd").toString(), String.valueOf(pid), "JFR.dump", "name=" + name, "filename=" + out);
-        tool(bin.resolve("jcmd").toString(), String.valueOf(pid), "JFR.stop", "name=" + name);
-        String printed = tool(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
-                "--stack-depth", "64", out.toString());
-        return summarise(printed) + "(recording: `" + out.getFileName() + "`, " + "`jfr print --events "
-                + "jdk.ExecutionSample` on it)\n";
+        StringBuilder md = new StringBuilder();
+        for (Map.Entry<Long, Path> e : outs.entrySet()) {
+            tool(jcmd, String.valueOf(e.getKey()), "JFR.dump", "name=" + name, "filename=" + e.getValue());
+            tool(jcmd, String.valueOf(e.getKey()), "JFR.stop", "name=" + name);
+            String printed = tool(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
+                    "--stack-depth", "64", e.getValue().toString());
+            md.append(outs.size() > 1 ? "`" + e.getValue().getFileName() + "`: " : "").append(summarise(printed))
+                    .append(outs.size() > 1 ? "\n" : "");
+        }
+        return md.toString();
     }
 
     /** Profiles this JVM while {@code load} runs (a benchmark that drives a store in-process). */

@@ -42,7 +42,7 @@ public final class Wrk {
     public static Result run(String url, int seconds, Path script, List<String> scriptArgs, List<Long> serverPids)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + seconds + "s",
-                "--latency"));
+                "--latency", "--timeout", "30s"));
         if (script != null) {
             command.add("-s");
             command.add(script.toString());

@@ -105,10 +105,10 @@ public final class HttpBenchmarks {
 
     private Map<String, List<Wrk.Result>> measure(List<AppSetup> setups, String path, Path script,
             Map<String, Path> ids) throws Exception {
-        int seconds = ctx.pick(5, 1);
+        int seconds = ctx.pick(4, 1);
         for (AppSetup setup : ctx.smoke() ? List.<AppSetup>of() : setups) {
             RunContext.log("warm-up " + path + " " + setup.key());
-            Wrk.run(setup.url(path), ctx.pick(3, 1), script, List.of(ids.get(setup.key()).toString()), setup.pids());
+            Wrk.run(setup.url(path), ctx.pick(2, 1), script, List.of(ids.get(setup.key()).toString()), setup.pids());
         }
         Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
         for (int rep = 0; rep < ctx.repetitions(); rep++) {
@@ -205,8 +205,11 @@ public final class HttpBenchmarks {
             String title) throws Exception {
         AppSetup setup = setups.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
         RunContext.log("profiling " + path + " on " + key + " with JFR");
-        String summary = Profiler.profile(setup.servers().get(0).pid(), dir.resolve(key + path.replace('/', '-')
-                + ".jfr"), () -> Wrk.run(setup.url(path), ctx.pick(5, 1), script,
+        Map<Long, Path> outs = new LinkedHashMap<>();
+        for (ServerProcess server : setup.servers()) {
+            outs.put(server.pid(), dir.resolve(server.name() + path.replace('/', '-') + ".jfr"));
+        }
+        String summary = Profiler.profile(outs, () -> Wrk.run(setup.url(path), ctx.pick(3, 1), script,
                         List.of(ids.get(key).toString()), setup.pids()));
         ctx.report().profile(title + ": " + setup.label() + ", `" + path + "`", summary);
     }
@@ -217,7 +220,7 @@ public final class HttpBenchmarks {
                 + "One warm-up round per server, then %d rounds interleaved across the servers, the order rotated "
                 + "each round. Server CPU is user + system time of the server JVMs (both nodes for the cluster) "
                 + "from /proc over wrk's window, divided by the requests; wrk runs on the same 2 cores.%n%n",
-                Wrk.CONNECTIONS, ctx.pick(5, 1), ctx.pick(1000, 50), path, what, ctx.repetitions());
+                Wrk.CONNECTIONS, ctx.pick(4, 1), ctx.pick(1000, 50), path, what, ctx.repetitions());
     }
 
     static long wchar(ServerProcess server) {

@@ -108,7 +108,7 @@ public final class SavePathBenchmark {
                     tandem.show("%,.0f"), 1e6 / tandem.median(), pair.raw().name(), raw.show("%,.0f"),
                     1e6 / raw.median(), ratio.show("%.2f") + "×"));
             if (ratio.median() > 1.3) {
-                long until = System.nanoTime() + roundNanos * 3;
+                long until = System.nanoTime() + roundNanos * 2;
                 int[] n = {counter[0]};
                 ctx.report().profile("Save path, " + pair.label() + " (" + pair.tandem().name() + ")",
                         Profiler.profileHere(ctx.work().resolve("save/" + pair.tandem().name().replace(' ', '-')
