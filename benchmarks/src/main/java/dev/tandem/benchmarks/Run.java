@@ -55,6 +55,11 @@ public final class Run {
         benchmarks.put("failover", Failover::run);
         benchmarks.put("file store start-up", StartupRow::run);
         benchmarks.put("embedded H2 growth", H2Growth::run);
+        // -Dbench.only=codec,dispatch runs only those (while working on one benchmark).
+        String only = System.getProperty("bench.only");
+        if (only != null) {
+            benchmarks.keySet().retainAll(java.util.Arrays.asList(only.split(",")));
+        }
         int failed = 0;
         for (Map.Entry<String, Benchmark> benchmark : benchmarks.entrySet()) {
             Instant t = Instant.now();

@@ -45,9 +45,9 @@ public final class CodecRow {
         if (vsRaw > 1.2 || javaOverTandem < 5) {
             CodecBenchmark benchmark = new CodecBenchmark();
             benchmark.setUp();
-            long until = System.nanoTime() + (ctx.smoke() ? 300_000_000L : 5_000_000_000L);
             ctx.report().profile("Codec round trip: Tandem's KryoCodec", Profiler.profileHere(
                     ctx.work().resolve("codec/tandem-kryo-codec.jfr"), () -> {
+                        long until = System.nanoTime() + (ctx.smoke() ? 300_000_000L : 5_000_000_000L);
                         while (System.nanoTime() < until) {
                             benchmark.tandemKryoCodec();
                         }

@@ -63,9 +63,11 @@ public final class Profiler {
             recording.dump(out);
         }
         Path bin = Path.of(System.getProperty("java.home"), "bin");
-        String printed = tool(bin.resolve("jfr").toString(), "print", "--events", "jdk.ExecutionSample",
-                "--stack-depth", "64", out.toString());
-        return summarise(printed) + "(recording: `" + out.getFileName() + "`)\n";
+        // The benchmark's thread spends much of a save inside system calls: native samples count too.
+        String printed = tool(bin.resolve("jfr").toString(), "print", "--events",
+                "jdk.ExecutionSample,jdk.NativeMethodSample", "--stack-depth", "64", out.toString());
+        return summarise(printed) + "(Java and native method samples of this JVM; recording: `" + out.getFileName()
+                + "`)\n";
     }
 
     static String summarise(String printed) {

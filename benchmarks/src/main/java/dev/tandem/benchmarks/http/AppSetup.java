@@ -10,7 +10,7 @@ import java.util.List;
  * One way of keeping sessions, as the HTTP benchmarks start it: the servers (the first takes the
  * load; a cluster's second is the backup) and the label the report shows.
  */
-record AppSetup(String key, String label, List<ServerProcess> servers) {
+record AppSetup(String key, String label, List<ServerProcess> servers, List<Integer> clusterPorts) {
     static final String SECRET = "benchmark-cluster-secret-0123456789";
 
     String url(String path) {
@@ -39,7 +39,7 @@ record AppSetup(String key, String label, List<ServerProcess> servers) {
         List<String> all = new ArrayList<>(List.of("0"));
         all.addAll(List.of(args));
         return new AppSetup(key, label, List.of(ServerProcess.java(key, dir.resolve(key + ".log"), List.of(),
-                SessionServerMain.class, all.toArray(String[]::new))));
+                SessionServerMain.class, all.toArray(String[]::new))), List.of());
     }
 
     /** Two nodes of the cluster store, app-a (takes the load, owns the sessions) and app-b (backup). */
@@ -51,7 +51,7 @@ record AppSetup(String key, String label, List<ServerProcess> servers) {
         for (int i = 0; i < 2; i++) {
             servers.add(node(key, dir, names[i], httpPorts.length > i ? httpPorts[i] : 0, list));
         }
-        return new AppSetup(key, label, servers);
+        return new AppSetup(key, label, servers, List.of(clusterPorts[0], clusterPorts[1]));
     }
 
     /** One cluster-store node; {@code list} names every node's cluster address. */

@@ -5,6 +5,7 @@ import dev.tandem.benchmarks.harness.Report.Verdict;
 import dev.tandem.benchmarks.harness.RunContext;
 import dev.tandem.benchmarks.harness.Sample;
 import dev.tandem.benchmarks.harness.ServerProcess;
+import dev.tandem.benchmarks.harness.TcpTraffic;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,8 +24,9 @@ final class LargeSession {
                 + "bytes each (100 KB); `/large-one` replaces one attribute, `/large-all` replaces all of them (the "
                 + "session saved whole). %d sequential requests of each kind per round, %d rounds alternating the "
                 + "two; bytes per request are the server JVMs' `wchar` (bytes passed to write calls: files and "
-                + "sockets; `rchar` for reads) from /proc. On the cluster, app-a owns the session: its bytes are its disk copy plus "
-                + "the frame sent to the backup; app-b's are the backup's disk copy.%n%n",
+                + "sockets; `rchar` for reads) from /proc. On the cluster, app-a owns the session: its bytes written are its disk copy "
+                + "plus the frame sent to the backup; app-b's are the backup's disk copy (its reads include its "
+                + "disk copy's reads, so they do not measure the network: the traffic line below does).%n%n",
                 BenchServlet.LARGE_ATTRIBUTES, BenchServlet.LARGE_ATTRIBUTE_BYTES, requests, ctx.repetitions()));
         md.append("| store | process | bytes written per save, one attribute changed | saved whole | whole ÷ one "
                 + "| bytes read per save, one attribute changed | saved whole | whole ÷ one |\n")
@@ -53,9 +55,18 @@ final class LargeSession {
             }
             verdict(ctx, setup.label() + ", bytes written by " + servers.get(0).name()
                     + (n > 1 ? " (its disk copy + the frame to the backup)" : ""), one[0], whole[0]);
-            if (n > 1) {
-                verdict(ctx, setup.label() + ", bytes sent to the backup (read by " + servers.get(1).name() + ")",
-                        one[n + 1], whole[n + 1]);
+            if (!setup.clusterPorts().isEmpty()) {
+                Sample oneSent = new Sample();
+                Sample wholeSent = new Sample();
+                for (int rep = 0; rep < ctx.repetitions(); rep++) {
+                    oneSent.add(sentPerRequest(client, setup, id, "/large-one", requests));
+                    wholeSent.add(sentPerRequest(client, setup, id, "/large-all", requests));
+                }
+                md.append(String.format(Locale.ROOT, "%nCluster traffic (both directions, on the connections to or from "
+                        + "the two cluster ports; the kernel's `bytes_sent` per socket from `ss -ti`): %s bytes per save "
+                        + "with one attribute changed, %s saved whole (%s).%n", oneSent.show("%,.0f"),
+                        wholeSent.show("%,.0f"), Sample.ratio(wholeSent.median() / oneSent.median())));
+                verdict(ctx, setup.label() + ", bytes sent between the nodes", oneSent, wholeSent);
             }
         }
         ctx.report().section("Large session, one attribute changed", md.toString());
@@ -75,6 +86,16 @@ final class LargeSession {
                 String.format(Locale.ROOT, "%,.0f bytes per save", one.median()),
                 String.format(Locale.ROOT, "saved whole: %,.0f bytes", whole.median()),
                 String.format(Locale.ROOT, "%.1f× smaller", ratio), "≥ 20× smaller", ratio >= 20));
+    }
+
+    /** Bytes sent on the cluster connections per request, over {@code n} sequential requests. */
+    private static long sentPerRequest(Client client, AppSetup setup, String id, String path, int n) throws Exception {
+        java.util.Set<Integer> ports = java.util.Set.copyOf(setup.clusterPorts());
+        long before = TcpTraffic.bytesSent(ports);
+        for (int i = 0; i < n; i++) {
+            client.ok(setup.url(path), id);
+        }
+        return (TcpTraffic.bytesSent(ports) - before) / n;
     }
 
     /** Bytes each server wrote (first n) and read (next n) per request over {@code n} sequential requests to {@code path}. */

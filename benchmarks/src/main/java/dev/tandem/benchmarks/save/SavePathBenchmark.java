@@ -108,11 +108,11 @@ public final class SavePathBenchmark {
                     tandem.show("%,.0f"), 1e6 / tandem.median(), pair.raw().name(), raw.show("%,.0f"),
                     1e6 / raw.median(), ratio.show("%.2f") + "×"));
             if (ratio.median() > 1.3) {
-                long until = System.nanoTime() + roundNanos * 2;
                 int[] n = {counter[0]};
                 ctx.report().profile("Save path, " + pair.label() + " (" + pair.tandem().name() + ")",
                         Profiler.profileHere(ctx.work().resolve("save/" + pair.tandem().name().replace(' ', '-')
-                                + ".jfr"), () -> {
+                                .replace(',', '-').replace('=', '-') + ".jfr"), () -> {
+                                    long until = System.nanoTime() + roundNanos * 2;
                                     while (System.nanoTime() < until) {
                                         pair.tandem().save(n[0]++);
                                     }
