@@ -12,7 +12,7 @@ final class BenchmarksMarkdown {
     private BenchmarksMarkdown() {}
 
     static String render(Report report, String command, Instant start, Duration took, String loadBefore,
-            String loadAfter, String fileStoreSection) throws IOException {
+            String loadAfter, String notes, String fileStoreSection) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("<!-- Written by benchmarks/run.sh: rerun it rather than editing the figures by hand. -->\n\n");
@@ -34,13 +34,20 @@ final class BenchmarksMarkdown {
                     .append(" | ").append(v.ratio()).append(" | ").append(v.target()).append(" | ")
                     .append(v.status()).append(" |\n");
         }
-        md.append("\n").append(report.details());
+        md.append("\n");
+        if (!notes.isEmpty()) {
+            md.append(notes).append("\n\n");
+        }
+        md.append(report.details());
         if (!report.profiles().isEmpty()) {
             md.append("## Where the time goes, for the missed targets (JFR)\n\n")
                     .append("Each profile: JFR (`jcmd PID JFR.start settings=profile`) on the server JVM during one "
                             + "more round of the same load, then `jfr print --events jdk.ExecutionSample` summarised: "
                             + "the hottest top-of-stack methods, and the share of samples spent inside each of the "
-                            + "heaviest Tandem methods.\n\n")
+                            + "heaviest Tandem methods. Benchmarks that drive a store in the run's own JVM use a "
+                            + "`jdk.jfr.Recording` there and count native method samples too (time in system "
+                            + "calls). Few samples mean the JVM mostly waited (for a peer, a disk, or a core of "
+                            + "the loaded machine).\n\n")
                     .append(report.profiles());
         }
         if (!fileStoreSection.isEmpty()) {

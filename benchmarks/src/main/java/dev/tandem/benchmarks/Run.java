@@ -86,7 +86,7 @@ public final class Run {
             return;
         }
         Files.writeString(markdown, BenchmarksMarkdown.render(ctx.report(), command, start, took, loadBefore,
-                Proc.loadAverage(), existingSection(markdown)));
+                Proc.loadAverage(), existingSection(markdown, "notes"), existingSection(markdown, "file-store")));
         RunContext.log("wrote " + markdown + " (run took " + took.toMinutes() + " min " + took.toSecondsPart() + " s)");
         if (failed > 0) {
             RunContext.log(failed + " benchmark(s) failed; see above");
@@ -94,15 +94,20 @@ public final class Run {
         }
     }
 
-    /** The file-store section that {@code benchmarks/file-store.sh} maintains, kept as it is. */
-    private static String existingSection(Path markdown) throws IOException {
+    /**
+     * A section of BENCHMARKS.md that the run keeps as it is, between {@code <!-- NAME:begin -->} and
+     * {@code <!-- NAME:end -->}: the notes written by hand on a run, and the section that
+     * {@code benchmarks/file-store.sh} maintains.
+     */
+    private static String existingSection(Path markdown, String name) throws IOException {
         if (!Files.exists(markdown)) {
             return "";
         }
         String text = Files.readString(markdown);
-        int begin = text.indexOf("<!-- file-store:begin -->");
-        int end = text.indexOf("<!-- file-store:end -->");
-        return begin < 0 || end < 0 ? "" : text.substring(begin, end + "<!-- file-store:end -->".length());
+        String endMarker = "<!-- " + name + ":end -->";
+        int begin = text.indexOf("<!-- " + name + ":begin -->");
+        int end = text.indexOf(endMarker);
+        return begin < 0 || end < 0 ? "" : text.substring(begin, end + endMarker.length());
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

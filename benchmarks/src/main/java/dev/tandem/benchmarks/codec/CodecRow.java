@@ -42,6 +42,9 @@ public final class CodecRow {
         double vsRaw = tandem.median() / raw.median();
         double javaOverTandem = java.median() / tandem.median();
         int[] sizes = sizes();
+        CodecBenchmark slices = new CodecBenchmark();
+        slices.setUp();
+        double[] cpuNanos = CpuTimeSlices.measure(slices, METHODS, ctx.pick(30, 2), ctx.pick(100_000_000, 20_000_000));
         if (vsRaw > 1.2 || javaOverTandem < 5) {
             CodecBenchmark benchmark = new CodecBenchmark();
             benchmark.setUp();
@@ -71,14 +74,20 @@ public final class CodecRow {
                 stream, as Jetty's and Tomcat's stores do. JMH 1.37, average time, one fork per method per round \
                 (%s), %d rounds interleaved across the three methods.
 
-                | codec | ns per round trip, median (min–max) | bytes | vs raw Kryo |
-                |---|---|---|---|
-                | Tandem `KryoCodec` | %s | %,d | %s |
-                | raw Kryo 5.6 | %s | %,d | 1.00× |
-                | Java serialization | %s | %,d | %s |
+                | codec | JMH ns per round trip, median (min–max) | bytes | vs raw Kryo | CPU ns per round trip, slices | vs raw Kryo |
+                |---|---|---|---|---|---|
+                | Tandem `KryoCodec` | %s | %,d | %s | %,.0f | %s |
+                | raw Kryo 5.6 | %s | %,d | 1.00× | %,.0f | 1.00× |
+                | Java serialization | %s | %,d | %s | %,.0f | %s |
+
+                The CPU columns are a cross-check that a loaded machine disturbs less: the three codecs in one \
+                thread of the run's own JVM, in %d alternating slices of %d ms each, each slice timed by the \
+                thread's CPU time (waiting for a core not counted).
                 """, ctx.smoke() ? "smoke: no warm-up, one 100 ms iteration" : "2 warm-up iterations of 1 s, 3 measured of 1 s",
-                ctx.repetitions(), tandem.show("%,.0f"), sizes[0], Sample.ratio(vsRaw), raw.show("%,.0f"), sizes[1],
-                java.show("%,.0f"), sizes[2], Sample.ratio(java.median() / raw.median())));
+                ctx.repetitions(), tandem.show("%,.0f"), sizes[0], Sample.ratio(vsRaw), cpuNanos[0],
+                Sample.ratio(cpuNanos[0] / cpuNanos[1]), raw.show("%,.0f"), sizes[1], cpuNanos[1],
+                java.show("%,.0f"), sizes[2], Sample.ratio(java.median() / raw.median()), cpuNanos[2],
+                Sample.ratio(cpuNanos[2] / cpuNanos[1]), ctx.pick(30, 2), ctx.pick(100, 20)));
     }
 
     private static double once(RunContext ctx, String method) throws Exception {

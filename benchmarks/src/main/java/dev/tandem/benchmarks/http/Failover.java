@@ -22,6 +22,7 @@ import java.util.Locale;
  */
 public final class Failover {
     private static final List<String> NAMES = List.of("app-a", "app-b", "app-c");
+    private static final long RECOVER_MILLIS = 16_000;
 
     private Failover() {}
 
@@ -75,13 +76,18 @@ public final class Failover {
                 failed += probe.failedAfterKill();
                 boolean sawLast = probe.valueAfterKill() == acknowledged;
                 stale += sawLast ? 0 : 1;
-                rounds.append(String.format(Locale.ROOT, "| %d | %s (owner of `%s…`) | %,.0f ms | %d | count=%d, last acknowledged %d |%n",
-                        rep + 1, NAMES.get(owner), id.substring(0, 2), ms, probe.failedAfterKill(),
+                rounds.append(String.format(Locale.ROOT, "| %d | %s (owner of `%s…`) | %,.0f ms | %d%s | count=%d, last acknowledged %d |%n",
+                        rep + 1, NAMES.get(owner), id.substring(0, 2), ms, probe.failedAfterKill(), probe.failureKinds(),
                         probe.valueAfterKill(), acknowledged));
                 RunContext.log(String.format(Locale.ROOT, "failover round %d: %s killed, first success after %,.0f ms, "
                         + "%d failed, count %d (acknowledged %d)", rep + 1, NAMES.get(owner), ms,
                         probe.failedAfterKill(), probe.valueAfterKill(), acknowledged));
                 nodes.get(owner).start(true);
+                if (rep + 1 < ctx.repetitions()) {
+                    // The web tier and the peers treat a node that failed as down for recover-time (15 s by
+                    // default) without trying it: each round measures one failure of a healthy cluster.
+                    Thread.sleep(RECOVER_MILLIS);
+                }
             }
         } finally {
             all.forEach(ServerProcess::close);
@@ -97,7 +103,10 @@ public final class Failover {
                 tier (its owner is the node that created it) and written 5 times; one client thread sends GET \
                 `/read` for it back to back (each waits at most 30 s); the owner's JVM gets SIGKILL; measured is \
                 the time from the kill to the first 200 response, and every GET that failed (non-200 or I/O \
-                error) in between. The killed node is restarted before the next round.
+                error) in between. The killed node is restarted before the next round, and the next round waits 16 s \
+                (the default recover-time of the web tier and the cluster transport is 15 s: until then, both \
+                treat a node that failed as down without trying it), so each round is one failure of a healthy \
+                cluster.
 
                 | round | killed | first success after the kill | GETs failed | value served |
                 |---|---|---|---|---|
@@ -137,6 +146,7 @@ public final class Failover {
         private volatile int valueAfterKill = -1;
         private volatile int failedAfterKill;
         private volatile boolean succeededBefore;
+        private final java.util.Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
         Probe(Client client, String url, String id) {
             this.client = client;
@@ -150,14 +160,17 @@ public final class Failover {
                 long sent = System.nanoTime();
                 boolean ok;
                 int value = -1;
+                String kind;
                 try {
                     HttpResponse<String> response = client.get(url, id, Duration.ofSeconds(30));
                     ok = response.statusCode() == 200;
+                    kind = "HTTP " + response.statusCode();
                     if (ok) {
                         value = count(response.body());
                     }
                 } catch (Exception e) {
                     ok = false;
+                    kind = e.getClass().getSimpleName();
                 }
                 if (sent >= killedAt || (!ok && killedAt != Long.MAX_VALUE)) {
                     if (ok && firstSuccessAfterKill == 0 && sent >= killedAt) {
@@ -165,6 +178,7 @@ public final class Failover {
                         firstSuccessAfterKill = System.nanoTime();
                     } else if (!ok) {
                         failedAfterKill++;
+                        failures.merge(kind, 1, Integer::sum);
                     }
                 } else if (ok) {
                     succeededBefore = true;
@@ -208,6 +222,10 @@ public final class Failover {
 
         int failedAfterKill() {
             return failedAfterKill;
+        }
+
+        String failureKinds() {
+            return failures.isEmpty() ? "" : " " + failures;
         }
     }
 }

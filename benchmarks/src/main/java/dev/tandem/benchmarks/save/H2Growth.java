@@ -24,7 +24,7 @@ public final class H2Growth {
     public static void run(RunContext ctx) throws Exception {
         int sessions = ctx.pick(1000, 20);
         int updates = ctx.pick(1000, 20);
-        long budgetNanos = ctx.smoke() ? 10_000_000_000L : 120_000_000_000L;
+        long budgetNanos = ctx.smoke() ? 10_000_000_000L : 100_000_000_000L;
         Path path = ctx.work().resolve("h2-growth");
         TandemSaves saves = new TandemSaves("Tandem JDBC store on H2", new JdbcStoreProvider(),
                 Map.of("path", path.toString()), sessions);
