@@ -3,7 +3,7 @@
 # BENCHMARKS.md rewritten with the figures (about 12 minutes on 2 cores).
 #   ./benchmarks/run.sh            full run; rewrites BENCHMARKS.md
 #   ./benchmarks/run.sh --smoke    a few seconds per benchmark; fails on errors; writes nothing
-# Installs wrk, HAProxy and PostgreSQL from Debian packages when missing (run as root), starts
+# Installs wrk, HAProxy, iproute2 and PostgreSQL from Debian packages when missing (run as root), starts
 # PostgreSQL on 127.0.0.1 (.ci/databases.sh), builds the benchmarks module within the reactor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ if [ "${1:-}" = "--smoke" ]; then mode=(--smoke); shift; fi
 need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)   # ss: the cluster's bytes on the wire
 if [ ${#need[@]} -gt 0 ]; then
     echo "run.sh: installing ${need[*]}" >&2
     apt-get update -qq
@@ -37,4 +38,5 @@ mvn "${offline[@]}" -q -B -ntp -pl benchmarks -am package dependency:build-class
 CP="benchmarks/target/classes:$(cat benchmarks/target/run.classpath)"
 
 exec "$JAVA" -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
-    dev.tandem.benchmarks.Run "${mode[@]}" benchmarks/target/run-work BENCHMARKS.md "./benchmarks/run.sh"
+    dev.tandem.benchmarks.Run "${mode[@]}" "benchmarks/target/run-work${mode:+-smoke}" BENCHMARKS.md \
+    "./benchmarks/run.sh"

@@ -45,7 +45,7 @@ public final class CodecRow {
         CodecBenchmark slices = new CodecBenchmark();
         slices.setUp();
         double[] cpuNanos = CpuTimeSlices.measure(slices, METHODS, ctx.pick(30, 2), ctx.pick(100_000_000, 20_000_000));
-        if (vsRaw > 1.2 || javaOverTandem < 5) {
+        if ((vsRaw > 1.2 || javaOverTandem < 5) && ctx.mayProfile("in-process")) {
             CodecBenchmark benchmark = new CodecBenchmark();
             benchmark.setUp();
             ctx.report().profile("Codec round trip: Tandem's KryoCodec", Profiler.profileHere(

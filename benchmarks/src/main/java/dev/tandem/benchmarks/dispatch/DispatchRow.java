@@ -62,7 +62,7 @@ public final class DispatchRow {
                             List.of(filter.pid(), a.pid(), b.pid())));
             Map<String, List<Wrk.Result>> results = measure(ctx, routes);
             boolean missed = report(ctx, routes, results);
-            if (missed) {
+            if (missed && ctx.mayProfile("jcmd")) {
                 Route route = routes.get(3);
                 ctx.report().profile("Dispatch: the web tier running the DispatchFilter", Profiler.profile(
                         filter.pid(), dir.resolve("web-tier.jfr"), () -> Wrk.run(route.url(), ctx.pick(3, 1),

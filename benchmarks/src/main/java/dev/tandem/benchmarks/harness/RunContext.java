@@ -25,6 +25,17 @@ public record RunContext(boolean smoke, Path work, Report report, String postgre
                 System.getenv("TANDEM_TEST_POSTGRES_PASSWORD"));
     }
 
+    private static final java.util.Set<String> PROFILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether to profile a missed target: always in a full run; in a smoke run only the first time
+     * for each way of profiling ({@code "jcmd"} or {@code "in-process"}), so that the code keeps
+     * working without costing the smoke run a profile per miss.
+     */
+    public boolean mayProfile(String how) {
+        return !smoke || PROFILED.add(how);
+    }
+
     /** Full-run value, or the smoke one. */
     public int pick(int full, int smokeValue) {
         return smoke ? smokeValue : full;

@@ -61,11 +61,11 @@ public final class HttpBenchmarks {
             }
             List<AppSetup> readers = setups.stream().filter(s -> !s.key().equals("file-fsync")).toList();
             Map<String, List<Wrk.Result>> reads = measure(readers, "/read", script, ids);
-            if (reportReads(readers, reads)) {
+            if (reportReads(readers, reads) && ctx.mayProfile("jcmd")) {
                 profile(setups, "memory", "/read", script, ids, "Sticky read-only requests");
             }
             Map<String, List<Wrk.Result>> writes = measure(setups, "/write", script, ids);
-            if (reportWrites(setups, writes)) {
+            if (reportWrites(setups, writes) && ctx.mayProfile("jcmd")) {
                 profile(setups, "cluster", "/write", script, ids, "Write requests on the cluster store");
             }
             LargeSession.run(ctx, client, setups.stream()

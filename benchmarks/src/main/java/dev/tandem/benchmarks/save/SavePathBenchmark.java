@@ -107,7 +107,7 @@ public final class SavePathBenchmark {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %.1f | %s |%n", pair.label(),
                     tandem.show("%,.0f"), 1e6 / tandem.median(), pair.raw().name(), raw.show("%,.0f"),
                     1e6 / raw.median(), ratio.show("%.2f") + "×"));
-            if (ratio.median() > 1.3) {
+            if (ratio.median() > 1.3 && ctx.mayProfile("in-process")) {
                 int[] n = {counter[0]};
                 ctx.report().profile("Save path, " + pair.label() + " (" + pair.tandem().name() + ")",
                         Profiler.profileHere(ctx.work().resolve("save/" + pair.tandem().name().replace(' ', '-')
