@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
   apt-get install -y wrk >/dev/null
 fi
-mvn -q -o -pl core install -DskipTests
-mvn -q -o -pl benchmarks package -DskipTests
-mvn -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/dispatch.classpath >/dev/null
+# Within the reactor (never `mvn install`: ~/.m2 is shared). benchmarks/run.sh measures more.
+mvn -q -o -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/dispatch.classpath >/dev/null
 CP="benchmarks/target/classes:$(cat benchmarks/target/dispatch.classpath)"
 JAVA=(java -Xmx512m -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
 PIDS=()

@@ -4,9 +4,9 @@
 # Usage, from anywhere: benchmarks/file-store.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o -pl session-store-file install -DskipTests
-mvn -q -o -pl benchmarks package -DskipTests
-mvn -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/file-store.classpath >/dev/null
+# Within the reactor (never `mvn install`: ~/.m2 is shared).
+mvn -q -o -B -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/file-store.classpath >/dev/null
 # The work directory is on the same file system as the project (ext4 on our machines), not tmpfs.
 exec java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/file-store.classpath)" \

@@ -117,23 +117,27 @@ public final class FileStoreBenchmark {
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
-    private record Startup(List<Double> millis, long heapBytes) {}
+    record Startup(List<Double> millis, long heapBytes) {}
 
     /** Writes 100,000 sessions, then opens the store on them a few times: time to index, heap the index keeps. */
     private static Startup measureStartup(Path path) throws Exception {
+        return measureStartup(path, STARTUP_SESSIONS, STARTUP_REPETITIONS);
+    }
+
+    static Startup measureStartup(Path path, int sessions, int repetitions) throws Exception {
         var codec = Serialization.KRYO.codec(FileStoreBenchmark.class.getClassLoader(), ClassFilter.defaultFilter());
         Map<String, byte[]> encoded = new HashMap<>();
         SessionContent.attributes(0).forEach((key, value) -> encoded.put(key, codec.encode(key, value)));
         long now = System.currentTimeMillis();
         try (SessionStore store = TandemFileStore.open(path, false)) {
-            for (int i = 0; i < STARTUP_SESSIONS; i++) {
+            for (int i = 0; i < sessions; i++) {
                 store.save(new SessionChange(SessionId.generate("aa"), now, now, SessionContent.MAX_INACTIVE_SECONDS,
                         encoded, Set.of()));
             }
         }
         List<Double> millis = new ArrayList<>();
         long heap = 0;
-        for (int i = 0; i < STARTUP_REPETITIONS; i++) {
+        for (int i = 0; i < repetitions; i++) {
             long[] millisAndHeap = openOnce(path);
             millis.add(millisAndHeap[0] / 1e6);
             heap = millisAndHeap[1];
