@@ -36,6 +36,8 @@ final class OwnerSaves {
     /** How often a save whose base turned out stale is applied again on top of the newest copy. */
     private static final int REBASES = 3;
     private static final long NO_BACKUP_WARNING_INTERVAL_MILLIS = 60_000;
+    /** Marks a version check that timed out, apart from a peer that is down. */
+    private static final byte[] UNANSWERED = new byte[0];
 
     private final ClusterNode node;
     private final String webApp;
@@ -223,8 +225,10 @@ final class OwnerSaves {
                 asked.put(m, transport.request(m, webApp, MessageType.VERSION, WireFormat.id(id)));
             }
         }
-        CompletableFuture<?>[] all = asked.values().stream().map(f -> f.exceptionally(e -> null))
-                .toArray(CompletableFuture[]::new);
+        // A peer that is down holds nothing to take; one that did not answer in time may hold a newer copy.
+        asked.replaceAll((m, f) -> f.handle((reply, e) -> e == null ? reply
+                : cause(e) instanceof PeerTimeoutException ? UNANSWERED : null));
+        CompletableFuture<?>[] all = asked.values().toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(all).thenComposeAsync(done -> {
             long local = copy.version(id);
             long best = local;
@@ -232,9 +236,12 @@ final class OwnerSaves {
             List<ClusterMember> sameVersion = new ArrayList<>();
             boolean unanswered = false;
             for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
-                byte[] reply = a.getValue().exceptionally(e -> null).join(); // already complete
-                if (reply == null) {
+                byte[] reply = a.getValue().join(); // already complete
+                if (reply == UNANSWERED) {
                     unanswered = true;
+                    continue;
+                }
+                if (reply == null) {
                     continue;
                 }
                 if (WireFormat.status(reply) == Reply.REMOVED) {
@@ -261,10 +268,10 @@ final class OwnerSaves {
                 return settleSameVersion(id, local, sameVersion, ring);
             }
             if (newest == null && unanswered) {
-                // A live peer that may hold a newer copy did not answer: serve this one, but ask again next time.
-                LOG.debug("{}session {}: a peer did not answer the version check; serving version {} and checking "
-                        + "again on the next request", prefix, shorten(id), local);
-                return CompletableFuture.<Void>completedFuture(null);
+                // Serving this copy could go back a version, or answer "no session" for one a peer holds.
+                return CompletableFuture.<Void>failedFuture(new SessionStoreException(ClusterSessions.STORE, id, "a peer "
+                        + "did not answer the version check within socket-timeout and may hold a newer copy than "
+                        + "version " + local + " here; try again", null));
             }
             if (newest == null) {
                 becameCurrent(id, ring);

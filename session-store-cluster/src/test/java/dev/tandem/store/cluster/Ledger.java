@@ -44,8 +44,14 @@ final class Ledger {
         long removed = -1;
         long maxSeenVersion;
         final List<Long> ackTimes = new ArrayList<>();
+        final List<Long> touches = new ArrayList<>();
+        /** Each acknowledged save's access time and acknowledgement time. */
+        final List<long[]> ackedSaves = new ArrayList<>();
 
-        Session(String id, long created, int maxInactiveSeconds) {
+        private final long lateWindow;
+
+        Session(String id, long created, int maxInactiveSeconds, long lateWindow) {
+            this.lateWindow = lateWindow;
             this.id = id;
             this.created = created;
             this.maxInactiveSeconds = maxInactiveSeconds;
@@ -61,7 +67,27 @@ final class Ledger {
          * access time.
          */
         boolean mayHaveExpired(long now) {
-            return everAcked() && now > Math.min(lastAckedAccess, oldestUnknownAccess) + maxInactiveSeconds * 1000L;
+            return everAcked() && now > Math.min(lastAppliedAccess(), oldestUnknownAccess) + maxInactiveSeconds * 1000L;
+        }
+
+        /**
+         * The access time the store's copy may carry: a save overwrites the times, and a parallel save
+         * sent before the latest one but acknowledged after it was sent may have been applied last.
+         */
+        long lastAppliedAccess() {
+            long latest = lastAckedAccess;
+            long oldest = latest;
+            for (long touch : touches) {
+                if (touch <= latest && touch >= latest - lateWindow) {
+                    oldest = Math.min(oldest, touch); // a touch sent in the background may land after the save
+                }
+            }
+            for (long[] save : ackedSaves) {
+                if (save[1] >= latest) {
+                    oldest = Math.min(oldest, save[0]);
+                }
+            }
+            return oldest;
         }
     }
 
@@ -70,12 +96,18 @@ final class Ledger {
             Map<String, Integer> ackedUpTo) {}
 
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    /** How late a message may land (delay plus socket-timeout): a touch sent that long before a save may land after it. */
+    private final long lateWindow;
+
+    Ledger(long lateWindow) {
+        this.lateWindow = lateWindow;
+    }
     private final List<Violation> violations = new ArrayList<>();
     /** Set for the final reads, once faults ended and the cluster settled. */
     boolean settled;
 
     Session create(String id, long now, int maxInactiveSeconds) {
-        Session s = new Session(id, now, maxInactiveSeconds);
+        Session s = new Session(id, now, maxInactiveSeconds, lateWindow);
         sessions.put(id, s);
         return s;
     }
@@ -110,6 +142,7 @@ final class Ledger {
     void acked(Session s, List<Write> writes, long seenBefore, long version, long lastAccessedTime, long now) {
         writes.forEach(w -> w.acked = true);
         s.ackTimes.add(now);
+        s.ackedSaves.add(new long[] {lastAccessedTime, now});
         s.lastAckedAccess = Math.max(s.lastAckedAccess, lastAccessedTime);
         if (version <= seenBefore && s.removeIssued < 0 && !s.mayHaveExpired(now)) {
             violation("older-version", s, lastAccessedTime, now, "a save was acknowledged at version " + version

@@ -225,6 +225,7 @@ final class SimClient {
             return;
         }
         world.trace().line(name + " touch " + session + " via " + node.name());
+        world.ledger().session(session).touches.add(world.scheduler().now());
         node.request(() -> {
             node.sessions().touch(session, world.scheduler().now());
             return CompletableFuture.completedFuture(null);

@@ -48,8 +48,10 @@ final class Simulation {
         ClusterTopology topology = ClusterTopology.parse("cluster", list.toString());
         SimClock clock = new SimClock(scheduler);
         List<SimNode> nodes = new ArrayList<>();
-        this.world = new SimWorld(scheduler, random, trace, topology, nodes, new Ledger());
-        this.network = new SimNetwork(scheduler, random, trace, topology, FaultSchedule.settings(random));
+        SimNetwork.Settings settings = FaultSchedule.settings(random);
+        this.world = new SimWorld(scheduler, random, trace, topology, nodes,
+                new Ledger(settings.maxDelay() + 2 * settings.socketTimeout()));
+        this.network = new SimNetwork(scheduler, random, trace, topology, settings);
         this.lost = new LostNodes(network.settings().recoverTime());
         for (int i = 0; i < servers; i++) {
             nodes.add(new SimNode(topology.members().get(i), scheduler, network, clock, random, BackupMode.SYNC));
