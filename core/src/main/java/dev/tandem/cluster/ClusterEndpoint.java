@@ -211,6 +211,11 @@ public final class ClusterEndpoint implements ClusterTransport {
         LOG.info("cluster {}: closed", config.self().name());
     }
 
+    /** An inbound connection from {@code peer} authenticated: the peer is running. */
+    void peerConnected(ClusterMember peer) {
+        pool(peer).connectedToUs();
+    }
+
     private PeerPool pool(ClusterMember peer) {
         PeerPool pool = pools.get(peer.name());
         if (pool == null) {

@@ -99,6 +99,7 @@ final class InboundConnection implements Runnable {
         try {
             socket.setSoTimeout((int) timeout);
             peer = Handshake.accept(in, out, config);
+            endpoint.peerConnected(peer);
             return true;
         } catch (SocketTimeoutException e) {
             LOG.warn("cluster {}: dropped connection from {}: no handshake within handshake-timeout {}ms", self, address,

@@ -96,6 +96,19 @@ final class PeerPool {
         return response;
     }
 
+    /**
+     * The peer connected to this server and authenticated: it is running, so it is up again at once
+     * rather than after recover-time. Without this a restarted peer would get no backups and no
+     * requests from this server for up to recover-time after it came back.
+     */
+    synchronized void connectedToUs() {
+        if (down) {
+            down = false;
+            LOG.info("cluster {}: peer {} at {} is up again (it connected to this server)", config.self().name(),
+                    peer.name(), peer.address());
+        }
+    }
+
     synchronized boolean isUp() {
         return !down || clock.millis() >= retryAtMillis;
     }

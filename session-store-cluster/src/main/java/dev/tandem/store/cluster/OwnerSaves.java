@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -340,9 +341,11 @@ final class OwnerSaves {
     private CompletableFuture<Void> fetchNewer(String id, ClusterMember newest, long local, List<ClusterMember> ring) {
         return transport.request(newest, webApp, MessageType.READ_COPY, WireFormat.id(id)).handleAsync((reply, e) -> {
             if (e != null) {
-                LOG.warn("{}could not fetch a newer copy of session {} from {}: {}; serving version {} and checking "
-                        + "again on the next request", prefix, shorten(id), newest.name(), cause(e).getMessage(), local);
-                return null;
+                // Serving this server's older copy would show the client a version behind one it saw, and a
+                // save on it would fork the session: the request fails, and the next one tries again.
+                throw new CompletionException(new SessionStoreException(ClusterSessions.STORE, id, "server "
+                        + newest.name() + " holds a newer version than this server's " + local
+                        + " but did not send it (" + cause(e).getMessage() + "); try the request again", cause(e)));
             }
             if (WireFormat.status(reply) == Reply.OK) {
                 StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));

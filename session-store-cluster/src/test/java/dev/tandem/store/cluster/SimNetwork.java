@@ -37,6 +37,8 @@ final class SimNetwork {
     private SimNode[] nodes;
     private final RequestHandler[] handlers;
     private final int[] side;
+    /** Each server's transport of its current incarnation. */
+    private final Transport[] transports;
     private final long[] lastDelivered;
     private long messages;
     private Consumer<SimNode> crashAfterBackupAck = node -> { };
@@ -49,6 +51,7 @@ final class SimNetwork {
         this.settings = settings;
         int n = topology.size();
         this.handlers = new RequestHandler[n];
+        this.transports = new Transport[n];
         this.side = new int[n];
         this.lastDelivered = new long[n * n];
     }
@@ -89,7 +92,9 @@ final class SimNetwork {
     }
 
     ClusterTransport transport(SimNode node, int incarnation) {
-        return new Transport(node, incarnation);
+        Transport transport = new Transport(node, incarnation);
+        transports[node.member.index()] = transport;
+        return transport;
     }
 
     private long latency() {
@@ -211,6 +216,8 @@ final class SimNetwork {
             }
             lastDelivered[from * nodes.length + to] = Math.max(message, lastDelivered[from * nodes.length + to]);
             target.run(targetIncarnation, () -> {
+                // As the real endpoint: a peer that connected to this server is up, whatever recover-time says.
+                transports[to].downUntil[from] = Math.min(transports[to].downUntil[from], scheduler.now());
                 RequestHandler handler = handlers[to];
                 CompletionStage<byte[]> answer;
                 try {
