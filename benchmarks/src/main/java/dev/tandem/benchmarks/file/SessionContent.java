@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Random;
 
 /** The same session for every store: a few small attributes and a payload, about 2 KiB serialized. */
-final class SessionContent {
+public final class SessionContent {
     static final int MAX_INACTIVE_SECONDS = 1800;
 
     private SessionContent() {}
 
-    static Map<String, Object> attributes(int session) {
+    public static Map<String, Object> attributes(int session) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("user", "user" + session + "@example.com");
         attributes.put("locale", "en-GB");

@@ -26,7 +26,8 @@ public final class SavePathBenchmark {
     public static void run(RunContext ctx) throws Exception {
         Path dir = ctx.work().resolve("save");
         int sessions = ctx.pick(1000, 50);
-        int bytes = SessionContentForSaves.encodedSize(0);
+        // Bytes of the whole session as its attributes encode: what a raw operation writes.
+        int bytes = TandemSaves.encoded(0).values().stream().mapToInt(b -> b.length + 16).sum();
         List<Pair> pairs = new ArrayList<>();
         try {
             pairs.add(new Pair("file store, fsync=false",

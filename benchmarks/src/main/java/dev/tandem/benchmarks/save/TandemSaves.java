@@ -1,5 +1,6 @@
 package dev.tandem.benchmarks.save;
 
+import dev.tandem.benchmarks.file.SessionContent;
 import dev.tandem.serial.AttributeCodec;
 import dev.tandem.serial.ClassFilter;
 import dev.tandem.serial.Serialization;
@@ -44,7 +45,7 @@ final class TandemSaves implements Subject {
     /** Session {@code i}'s attributes, each encoded on its own (about 2 KiB in all). */
     static Map<String, byte[]> encoded(int i) {
         Map<String, byte[]> encoded = new HashMap<>();
-        SessionContentForSaves.attributes(i).forEach((key, value) -> encoded.put(key, CODEC.encode(key, value)));
+        SessionContent.attributes(i).forEach((key, value) -> encoded.put(key, CODEC.encode(key, value)));
         return encoded;
     }
 
