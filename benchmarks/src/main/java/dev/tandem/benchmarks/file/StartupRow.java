@@ -11,7 +11,8 @@ public final class StartupRow {
 
     public static void run(RunContext ctx) throws Exception {
         int sessions = ctx.pick(100_000, 2_000);
-        FileStoreBenchmark.Startup startup = FileStoreBenchmark.measureStartup(ctx.work().resolve("startup"),
+        FileStoreBenchmark.Startup startup = FileStoreBenchmark.measureStartup(
+                ctx.work().resolveSibling("startup-fixture-" + sessions),
                 sessions, ctx.repetitions());
         Sample millis = new Sample();
         startup.millis().forEach(millis::add);
@@ -20,7 +21,8 @@ public final class StartupRow {
                         startup.heapBytes() / 1048576.0, startup.heapBytes() / sessions),
                 "–", "–", "≤ 2 s, heap reported", millis.median() <= 2000));
         ctx.report().section("File store start-up", String.format(Locale.ROOT, """
-                %,d sessions of about 2 KiB written by the store, then the store opened %d times on them (it \
+                %,d sessions of about 2 KiB written by the store (once: `benchmarks/target/startup-fixture-*` \
+                is kept for the next run while it holds them all), then the store opened %d times on them (it \
                 reads each file's header to build its index; page cache warm): %s ms, median (min–max). Heap \
                 kept by the open store's index: %.1f MiB (%d bytes per session), taken as the used heap after GC \
                 with the store open minus the same once it is closed.

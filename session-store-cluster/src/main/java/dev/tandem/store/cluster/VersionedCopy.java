@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This server's disk copy of the sessions it owns or backs up, holding each record at the
@@ -31,6 +32,12 @@ final class VersionedCopy {
     private final SessionStore removals;
     private final Clock clock;
     private final Duration tombstoneTime;
+    /**
+     * Id → {disk version, cluster version} of the record last read or written here. A disk version
+     * is never given twice for an id, so while the disk still reports it the cluster version holds,
+     * and a save need not read and decode the whole record to learn it. Anything else reads.
+     */
+    private final Map<String, long[]> knownVersions = new ConcurrentHashMap<>();
 
     VersionedCopy(SessionStore disk, SessionStore removals, Clock clock, Duration tombstoneTime) {
         this.disk = disk;
@@ -48,12 +55,18 @@ final class VersionedCopy {
         Map<String, byte[]> attributes = new HashMap<>(stored.attributes());
         byte[] version = attributes.remove(VERSION_ATTRIBUTE);
         long clusterVersion = version == null ? stored.version() : ByteBuffer.wrap(version).getLong();
+        knownVersions.put(id, new long[] {stored.version(), clusterVersion});
         return new StoredSession(id, clusterVersion, stored.creationTime(), stored.lastAccessedTime(),
                 stored.maxInactiveInterval(), attributes);
     }
 
-    /** The cluster version of the copy, 0 if none. Reads the record: the disk copy knows only its own numbers. */
+    /** The cluster version of the copy, 0 if none. */
     long version(String id) {
+        long[] known = knownVersions.get(id);
+        if (known != null && known[0] == disk.version(id)) {
+            return known[1];
+        }
+        // The disk copy knows only its own numbers: the cluster's is inside the record.
         StoredSession s = read(id);
         return s == null ? 0 : s.version();
     }
@@ -62,8 +75,9 @@ final class VersionedCopy {
     void apply(SessionChange change, long version) {
         Map<String, byte[]> changed = new HashMap<>(change.changed());
         changed.put(VERSION_ATTRIBUTE, encode(version));
-        disk.save(new SessionChange(change.id(), change.creationTime(), change.lastAccessedTime(),
+        long diskVersion = disk.save(new SessionChange(change.id(), change.creationTime(), change.lastAccessedTime(),
                 change.maxInactiveInterval(), changed, change.removed()));
+        knownVersions.put(change.id(), new long[] {diskVersion, version});
     }
 
     /** Replaces the copy by {@code record}, at the record's version. */
@@ -77,8 +91,9 @@ final class VersionedCopy {
         }
         Map<String, byte[]> changed = new HashMap<>(record.attributes());
         changed.put(VERSION_ATTRIBUTE, encode(record.version()));
-        disk.save(new SessionChange(record.id(), record.creationTime(), record.lastAccessedTime(),
+        long diskVersion = disk.save(new SessionChange(record.id(), record.creationTime(), record.lastAccessedTime(),
                 record.maxInactiveInterval(), changed, removed));
+        knownVersions.put(record.id(), new long[] {diskVersion, record.version()});
     }
 
     void touch(String id, long lastAccessedTime) {
@@ -89,6 +104,7 @@ final class VersionedCopy {
     void remove(String id) {
         StoredSession existing = disk.load(id);
         disk.remove(id);
+        knownVersions.remove(id);
         long seconds = Math.max(tombstoneTime.toSeconds(), existing == null ? 0 : existing.maxInactiveInterval());
         long now = clock.millis();
         removals.save(new SessionChange(id, now, now, (int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds)),
@@ -102,7 +118,9 @@ final class VersionedCopy {
 
     List<String> sweepExpired(long now) {
         removals.sweepExpired(now);
-        return disk.sweepExpired(now);
+        List<String> expired = disk.sweepExpired(now);
+        expired.forEach(knownVersions::remove);
+        return expired;
     }
 
     void close() {
