@@ -20,12 +20,22 @@ enum Dialect {
         String upsertAttribute(String table) {
             return "MERGE INTO " + table + " (web_app, id, name, data) KEY (web_app, id, name) VALUES (?, ?, ?, ?)";
         }
+
+        @Override
+        String returningVersion(String update) {
+            return "SELECT version FROM FINAL TABLE (" + update + ")";
+        }
     },
     POSTGRESQL("BYTEA", "", "", "") {
         @Override
         String upsertAttribute(String table) {
             return "INSERT INTO " + table + " (web_app, id, name, data) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (web_app, id, name) DO UPDATE SET data = EXCLUDED.data";
+        }
+
+        @Override
+        String returningVersion(String update) {
+            return update + " RETURNING version";
         }
     },
     /**
@@ -95,6 +105,15 @@ enum Dialect {
      * Always run while holding the session row's lock, so no other writer races it.
      */
     abstract String upsertAttribute(String table);
+
+    /**
+     * {@code update} of one session row as a query that answers the row's new version, saving the
+     * separate read of it (a round trip per save); null where the database has no such form
+     * (MariaDB and MySQL have no UPDATE ... RETURNING).
+     */
+    String returningVersion(String update) {
+        return null;
+    }
 
     private static String mysqlUpsert(String table) {
         return "INSERT INTO " + table + " (web_app, id, name, data) VALUES (?, ?, ?, ?)"

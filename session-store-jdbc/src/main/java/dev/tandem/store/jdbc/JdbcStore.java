@@ -154,7 +154,8 @@ final class JdbcStore implements SessionStore {
     private long saveIn(Connection connection, String id, SessionChange change) throws SQLException {
         long expire = expireTime(change.lastAccessedTime(), change.maxInactiveInterval());
         Object[] times = {change.creationTime(), change.lastAccessedTime(), change.maxInactiveInterval(), expire};
-        if (update(connection, sql.bumpVersion, times[0], times[1], times[2], times[3], webApp, id) == 0) {
+        long version = bumpVersion(connection, id, times);
+        if (version == 0) {
             try (PreparedStatement lock = prepare(connection, sql.lockRow, webApp, id);
                  ResultSet row = lock.executeQuery()) {
                 if (!row.next()) {
@@ -170,12 +171,7 @@ final class JdbcStore implements SessionStore {
                     update(connection, sql.revive, times[0], times[1], times[2], times[3], webApp, id);
                 }
             }
-        }
-        long version;
-        try (PreparedStatement select = prepare(connection, sql.readVersion, webApp, id);
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            version = row.getLong(1);
+            version = readVersion(connection, id);
         }
         if (!change.removed().isEmpty()) {
             try (PreparedStatement delete = connection.prepareStatement(sql.deleteAttribute)) {
@@ -190,6 +186,31 @@ final class JdbcStore implements SessionStore {
             writeAttributes(connection, id, change.changed());
         }
         return version;
+    }
+
+    /**
+     * Raises the version of the session's live row, which takes its row lock.
+     *
+     * @return the new version, or 0 if there is no live row (a first save, or a tombstone)
+     */
+    private long bumpVersion(Connection connection, String id, Object[] times) throws SQLException {
+        if (sql.bumpVersionReturning == null) {
+            return update(connection, sql.bumpVersion, times[0], times[1], times[2], times[3], webApp, id) == 0
+                    ? 0 : readVersion(connection, id);
+        }
+        try (PreparedStatement bump = prepare(connection, sql.bumpVersionReturning, times[0], times[1], times[2],
+                times[3], webApp, id);
+             ResultSet row = bump.executeQuery()) {
+            return row.next() ? row.getLong(1) : 0;
+        }
+    }
+
+    private long readVersion(Connection connection, String id) throws SQLException {
+        try (PreparedStatement select = prepare(connection, sql.readVersion, webApp, id);
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     private void writeAttributes(Connection connection, String id, Map<String, byte[]> changed) throws SQLException {

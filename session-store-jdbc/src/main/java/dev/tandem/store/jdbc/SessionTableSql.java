@@ -15,6 +15,8 @@ final class SessionTableSql {
     final String version;
     final String load;
     final String bumpVersion;
+    /** {@link #bumpVersion} answering the new version; null if the dialect has no such form. */
+    final String bumpVersionReturning;
     final String lockRow;
     final String revive;
     final String insertRow;
@@ -41,6 +43,7 @@ final class SessionTableSql {
         // Takes the row lock that orders every write of one session; params: times, then the key.
         bumpVersion = "UPDATE " + table + " SET version = version + 1, creation_time = ?, access_time = ?,"
                 + " max_inactive = ?, expire_time = ?" + key + " AND removed = 0";
+        bumpVersionReturning = dialect.returningVersion(bumpVersion);
         lockRow = "SELECT removed, expire_time, max_inactive FROM " + table + key + " FOR UPDATE";
         revive = "UPDATE " + table + " SET version = 1, creation_time = ?, access_time = ?, max_inactive = ?,"
                 + " expire_time = ?, removed = 0" + key;
