@@ -5,6 +5,7 @@ import dev.tandem.benchmarks.harness.Report.Verdict;
 import dev.tandem.benchmarks.harness.RunContext;
 import dev.tandem.benchmarks.harness.Sample;
 import dev.tandem.benchmarks.harness.ServerProcess;
+import dev.tandem.benchmarks.harness.WarmUp;
 import dev.tandem.benchmarks.harness.Wrk;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,7 +84,8 @@ public final class DispatchRow {
             if (ctx.smoke()) {
                 answersOnce(route.url()); // a cold proxy on a loaded machine may not answer within a 1 s round
             } else {
-                Wrk.run(route.url(), ctx.pick(2, 1), null, List.of(), route.pids());
+                WarmUp.untilCompiled("dispatch " + route.key(), route.pids(),
+                        () -> Wrk.run(route.url(), 2, null, List.of(), route.pids()));
             }
         }
         Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
@@ -111,14 +113,15 @@ public final class DispatchRow {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Two Jetty 12 backends answering a 13-byte body; each proxy in its own process in front of both, \
                 round robin, requests without a session; wrk, 2 threads, %d keep-alive connections, %d s per \
-                round, one warm-up round each, %d rounds interleaved (order rotated each round). Server CPU is \
+                round, each route warmed up with 2-s rounds until the JIT compiler threads of its JVMs used under 5%% \
+                of a round (at most %d rounds), %d rounds interleaved (order rotated each round). Server CPU is \
                 user + system time per request of the proxy and both backends (the backend alone for direct), \
                 from /proc over wrk's window. wrk, the proxy and the backends share the 2 cores, so a proxy's \
                 own CPU is taken from the same cores that serve.
 
                 | route | req/s, median (min–max) | vs HAProxy (paired) | server CPU µs/request | p99 ms |
                 |---|---|---|---|---|
-                """, Wrk.CONNECTIONS, ctx.pick(4, 1), ctx.repetitions()));
+                """, Wrk.CONNECTIONS, ctx.pick(4, 1), WarmUp.MAX_ROUNDS, ctx.repetitions()));
         List<Wrk.Result> haproxy = results.get("haproxy");
         Map<String, Sample> vsHaproxy = new LinkedHashMap<>();
         Map<String, Sample> rps = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** What Linux's /proc tells of a process: CPU time used and bytes written, for per-request figures. */
 public final class Proc {
@@ -19,6 +20,40 @@ public final class Proc {
         long utime = Long.parseLong(fields[14 - 3]);
         long stime = Long.parseLong(fields[15 - 3]);
         return (utime + stime) * 1_000_000 / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU time so far of the JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2
+     * CompilerThre}), in microseconds; 0 for a process that is not a HotSpot JVM.
+     */
+    public static long compilerCpuMicros(long pid) {
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    sum += Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the threads of process " + pid + " (is it still running?)", e);
+        }
+        return sum * 1_000_000 / TICKS_PER_SECOND;
+    }
+
+    public static long compilerCpuMicros(Iterable<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += compilerCpuMicros(pid);
+        }
+        return sum;
     }
 
     /** Bytes the process passed to write calls so far (files and sockets alike: {@code wchar}). */

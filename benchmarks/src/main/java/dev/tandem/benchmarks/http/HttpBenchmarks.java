@@ -6,6 +6,7 @@ import dev.tandem.benchmarks.harness.Report.Verdict;
 import dev.tandem.benchmarks.harness.RunContext;
 import dev.tandem.benchmarks.harness.Sample;
 import dev.tandem.benchmarks.harness.ServerProcess;
+import dev.tandem.benchmarks.harness.WarmUp;
 import dev.tandem.benchmarks.harness.Wrk;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,8 @@ public final class HttpBenchmarks {
             Map<String, Path> ids) throws Exception {
         int seconds = ctx.pick(4, 1);
         for (AppSetup setup : ctx.smoke() ? List.<AppSetup>of() : setups) {
-            RunContext.log("warm-up " + path + " " + setup.key());
-            Wrk.run(setup.url(path), ctx.pick(2, 1), script, List.of(ids.get(setup.key()).toString()), setup.pids());
+            WarmUp.untilCompiled(path + " " + setup.key(), setup.pids(), () ->
+                    Wrk.run(setup.url(path), 2, script, List.of(ids.get(setup.key()).toString()), setup.pids()));
         }
         Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
         for (int rep = 0; rep < ctx.repetitions(); rep++) {
@@ -217,7 +218,8 @@ public final class HttpBenchmarks {
     private String description(String path, String what) {
         return String.format(Locale.ROOT, "wrk, 2 threads, %d keep-alive connections, %d s per round; each request "
                 + "carries the cookie of the next of %d sessions (about 2 KiB each, five attributes) and `%s` %s. "
-                + "One warm-up round per server, then %d rounds interleaved across the servers, the order rotated "
+                + "Each server is warmed up with 2-s rounds until its JIT compiler threads used under 5%% of a round "
+                + "(at most " + WarmUp.MAX_ROUNDS + " rounds), then %d rounds interleaved across the servers, the order rotated "
                 + "each round. Server CPU is user + system time of the server JVMs (both nodes for the cluster) "
                 + "from /proc over wrk's window, divided by the requests; wrk runs on the same 2 cores.%n%n",
                 Wrk.CONNECTIONS, ctx.pick(4, 1), ctx.pick(1000, 50), path, what, ctx.repetitions());
