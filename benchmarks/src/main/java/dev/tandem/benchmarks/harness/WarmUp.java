@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 public final class WarmUp {
     static final double QUIET_SHARE = 0.05;
-    public static final int MAX_ROUNDS = 8;
+    public static final int MAX_ROUNDS = 4;
 
     /** One round of load. */
     public interface Round {
