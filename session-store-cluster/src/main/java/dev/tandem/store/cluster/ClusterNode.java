@@ -5,8 +5,11 @@ import static dev.tandem.session.spi.SessionStoreException.shorten;
 import dev.tandem.cluster.ClusterMember;
 import dev.tandem.cluster.ClusterTransport;
 import dev.tandem.session.spi.SessionChangeListener;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -41,17 +44,24 @@ final class ClusterNode {
                 }
             }));
     /** Sessions written here while their owner was out of reach, by owner: it must not trust its copy. */
-    final MissedWrites missed = new MissedWrites();
+    final MissedWrites missed;
     /** Where the second copy of each session this server acted as owner for is, for {@link BackupRepair}. */
     final BackedUpSessions backedUp = new BackedUpSessions();
 
-    ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, SessionChangeListener changes) {
+    ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, SessionChangeListener changes) {
         this.webApp = webApp;
         this.transport = transport;
         this.self = transport.self();
         this.copy = copy;
         this.changes = changes;
         this.prefix = "cluster " + self.name() + " " + webApp + ": ";
+        List<String> peers = new ArrayList<>();
+        for (ClusterMember m : transport.topology().members()) {
+            if (!m.equals(self)) {
+                peers.add(m.name());
+            }
+        }
+        this.missed = new MissedWrites(copy.notices(), clock, peers, prefix);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -66,6 +76,8 @@ final class ClusterNode {
         transport.request(peer, webApp, MessageType.MISSED, WireFormat.ids(batch.ids())).whenComplete((r, e) -> {
             if (e != null) {
                 missed.putBack(peer.name(), batch);
+            } else {
+                missed.delivered(peer.name(), batch);
             }
         });
     }

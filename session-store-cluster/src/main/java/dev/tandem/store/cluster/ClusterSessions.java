@@ -65,7 +65,7 @@ final class ClusterSessions implements SessionStore {
 
     ClusterSessions(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, RandomGenerator random,
             BackupMode backupMode, Executor executor, SessionChangeListener changes, Runnable onClose) {
-        this.node = new ClusterNode(webApp, transport, copy, changes);
+        this.node = new ClusterNode(webApp, transport, copy, clock, changes);
         this.owner = new OwnerSaves(node, clock, backupMode, executor);
         this.webApp = webApp;
         this.transport = transport;

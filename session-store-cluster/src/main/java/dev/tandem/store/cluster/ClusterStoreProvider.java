@@ -49,6 +49,7 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
         ClusterStoreConfig config = ClusterStoreConfig.from(context);
         SessionStore disk = fileStore(context, config.path().resolve("copies"));
         SessionStore removals;
+        SessionStore notices;
         ClusterEndpoint endpoint;
         try {
             removals = fileStore(context, config.path().resolve("removals"));
@@ -56,7 +57,18 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
             disk.close();
             throw e;
         }
-        VersionedCopy copy = new VersionedCopy(disk, removals, context.clock(), context.sessionTimeout());
+        try {
+            // What peers missed while out of reach, kept across a restart of this server (MissedWrites).
+            notices = fileStore(context, config.path().resolve("missed"));
+        } catch (RuntimeException e) {
+            try {
+                disk.close();
+            } finally {
+                removals.close();
+            }
+            throw e;
+        }
+        VersionedCopy copy = new VersionedCopy(disk, removals, notices, context.clock(), context.sessionTimeout());
         try {
             endpoint = ClusterEndpoint.acquire(config.cluster());
         } catch (RuntimeException e) {

@@ -37,7 +37,7 @@ final class OwnerSaves {
     /** How often a save whose base turned out stale is applied again on top of the newest copy. */
     private static final int REBASES = 3;
     private static final long NO_BACKUP_WARNING_INTERVAL_MILLIS = 60_000;
-    /** Marks a version check that timed out, apart from a peer that is down. */
+    /** Marks a version check or copy request that timed out, apart from a peer that is down. */
     private static final byte[] UNANSWERED = new byte[0];
 
     private final ClusterNode node;
@@ -287,18 +287,26 @@ final class OwnerSaves {
      * same record. If none does, this server's record is a save that never reached a backup, so it
      * was never acknowledged (the owner died between its disk write and the backup's answer), while
      * a peer acted as owner and wrote another record at the same version, which was: the peer's wins.
+     * If none does but one did not send its copy in time, which record was acknowledged is unknown:
+     * the request fails, and the next one checks again.
      */
     private CompletableFuture<Void> settleSameVersion(String id, long local, List<ClusterMember> peers,
             List<ClusterMember> ring) {
         List<CompletableFuture<byte[]>> copies = new ArrayList<>();
         for (ClusterMember peer : peers) {
-            copies.add(transport.request(peer, webApp, MessageType.READ_COPY, WireFormat.id(id)).exceptionally(e -> null));
+            copies.add(transport.request(peer, webApp, MessageType.READ_COPY, WireFormat.id(id))
+                    .handle((reply, e) -> e == null ? reply : cause(e) instanceof PeerTimeoutException ? UNANSWERED : null));
         }
         return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> {
             StoredSession mine = copy.read(id);
             StoredSession other = null;
+            boolean unanswered = false;
             for (CompletableFuture<byte[]> c : copies) {
                 byte[] reply = c.join(); // already complete
+                if (reply == UNANSWERED) {
+                    unanswered = true;
+                    continue;
+                }
                 if (reply == null || WireFormat.status(reply) != Reply.OK) {
                     continue;
                 }
@@ -310,6 +318,13 @@ final class OwnerSaves {
                 if (other == null && theirs.version() == local) {
                     other = theirs;
                 }
+            }
+            if (unanswered) {
+                // The peer that did not answer may hold this server's record (then it was acknowledged) or
+                // another one (then this one never was): either choice could lose an acknowledged write.
+                throw new CompletionException(new SessionStoreException(ClusterSessions.STORE, id, "a peer holding "
+                        + "version " + local + " did not send its copy within socket-timeout, so which record of that "
+                        + "version was acknowledged is unknown; try again", null));
             }
             if (other != null) {
                 synchronized (node.lock(id)) {

@@ -23,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Removals are recorded in a second store as empty records that expire after the tombstone
  * time, because a store's own tombstone cannot be asked about: a peer that recovers a session
  * must learn that it was invalidated, so that an old copy never brings it back.
+ *
+ * <p>A third store keeps the {@link MissedWrites} notices for peers, so that a restart does not
+ * forget them; this class only sweeps and closes it with the others.
  */
 final class VersionedCopy {
     /** Starts with NUL, which no servlet attribute name a person writes contains. */
@@ -30,6 +33,7 @@ final class VersionedCopy {
 
     private final SessionStore disk;
     private final SessionStore removals;
+    private final SessionStore notices;
     private final Clock clock;
     private final Duration tombstoneTime;
     /**
@@ -39,11 +43,17 @@ final class VersionedCopy {
      */
     private final Map<String, long[]> knownVersions = new ConcurrentHashMap<>();
 
-    VersionedCopy(SessionStore disk, SessionStore removals, Clock clock, Duration tombstoneTime) {
+    VersionedCopy(SessionStore disk, SessionStore removals, SessionStore notices, Clock clock, Duration tombstoneTime) {
         this.disk = disk;
         this.removals = removals;
+        this.notices = notices;
         this.clock = clock;
         this.tombstoneTime = tombstoneTime;
+    }
+
+    /** Where {@link MissedWrites} keeps what peers have not been told yet. */
+    SessionStore notices() {
+        return notices;
     }
 
     /** The record at its cluster version, without the reserved attribute; null if none. */
@@ -118,6 +128,7 @@ final class VersionedCopy {
 
     List<String> sweepExpired(long now) {
         removals.sweepExpired(now);
+        notices.sweepExpired(now); // only records whose notices were all delivered expire
         List<String> expired = disk.sweepExpired(now);
         expired.forEach(knownVersions::remove);
         return expired;
@@ -127,7 +138,11 @@ final class VersionedCopy {
         try {
             disk.close();
         } finally {
-            removals.close();
+            try {
+                removals.close();
+            } finally {
+                notices.close();
+            }
         }
     }
 

@@ -11,16 +11,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One server's disk in the simulator: its two stores (session copies and removals) survive a
- * killed process, as the file store's files do. Like the file store without fsync, the last write
- * sits in the page cache: a machine crash ({@link #dropLastWrite}) loses it, a killed process does
- * not. Sorted maps keep every iteration in a fixed order.
+ * One server's disk in the simulator: its three stores (session copies, removals, and the notices
+ * of writes peers missed) survive a killed process, as the file store's files do. Like the file
+ * store without fsync, the last write (to any of them) sits in the page cache: a machine crash
+ * ({@link #dropLastWrite}) loses it, a killed process does not. Sorted maps keep every iteration
+ * in a fixed order.
  */
 final class SimDisk {
     private final Clock clock;
     private final long sessionTimeoutMillis;
     final Store copies = new Store("copies");
     final Store removals = new Store("removals");
+    final Store missed = new Store("missed");
     /** Puts back what the last write replaced; null once nothing is unsynced. */
     private Runnable undoLastWrite;
 

@@ -71,7 +71,7 @@ final class SimNode {
         pausedUntil = 0;
         int inc = incarnation;
         Executor executor = task -> scheduler.after(0, () -> run(inc, task));
-        VersionedCopy copy = new VersionedCopy(disk.copies, disk.removals, clock, TOMBSTONE_TIME);
+        VersionedCopy copy = new VersionedCopy(disk.copies, disk.removals, disk.missed, clock, TOMBSTONE_TIME);
         sessions = new ClusterSessions(WEB_APP, network.transport(this, inc), copy, clock, random.split(), backupMode,
                 executor, id -> { }, () -> { });
     }

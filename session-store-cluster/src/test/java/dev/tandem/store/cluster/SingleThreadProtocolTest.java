@@ -36,7 +36,9 @@ class SingleThreadProtocolTest {
         StoreContext context = new StoreContext("app", Map.of(), clock, Duration.ofMinutes(30), getClass().getClassLoader());
         SessionStore disk = new MemoryStoreProvider().create(context);
         SessionStore removals = new MemoryStoreProvider().create(context);
-        return new ClusterSessions("app", network.transport(name), new VersionedCopy(disk, removals, clock, Duration.ofMinutes(30)),
+        SessionStore notices = new MemoryStoreProvider().create(context);
+        return new ClusterSessions("app", network.transport(name), new VersionedCopy(disk, removals, notices, clock,
+                Duration.ofMinutes(30)),
                 clock, new SplittableRandom(42), BackupMode.SYNC, network.executor(), id -> { },
                 () -> {});
     }
