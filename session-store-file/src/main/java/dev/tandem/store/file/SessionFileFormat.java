@@ -156,7 +156,7 @@ final class SessionFileFormat {
     }
 
     /** Reads a length prefix and checks that many bytes follow it. */
-    private static int field(ByteBuffer in, String what) throws CorruptFileException {
+    static int field(ByteBuffer in, String what) throws CorruptFileException {
         if (in.remaining() < 4) {
             throw new CorruptFileException("the record ends before the length of the " + what);
         }
