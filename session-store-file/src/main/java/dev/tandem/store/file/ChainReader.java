@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class ChainReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChainReader.class);
 
-    /** The record read and the index entry that now describes the chain ({@code broken} if it was cut short). */
+    /** The record read and the index entry that now describes the chain (with the versions lost if it was cut short). */
     record Chain(StoredSession record, IndexEntry entry) {}
 
     private ChainReader() {}
@@ -74,10 +74,10 @@ final class ChainReader {
                 id.substring(0, 8) + "…", lost - 1, entry.version(), lost);
         if (last == null) {
             IndexEntry atBase = new IndexEntry(base.version(), base.creationTime(), base.lastAccessedTime(),
-                    base.maxInactiveInterval(), base.version(), entry.baseLength(), 0, true);
+                    base.maxInactiveInterval(), base.version(), entry.baseLength(), 0, entry.version());
             return new Chain(base, atBase);
         }
-        return new Chain(at(last, id, attributes), last.indexEntry().asBroken());
+        return new Chain(at(last, id, attributes), last.indexEntry().withLost(entry.version()));
     }
 
     private static StoredSession at(DeltaFileFormat.Delta last, String id, Map<String, byte[]> attributes) {

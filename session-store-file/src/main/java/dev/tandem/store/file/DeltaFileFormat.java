@@ -60,7 +60,7 @@ final class DeltaFileFormat {
 
         IndexEntry indexEntry() {
             return new IndexEntry(version, creationTime, lastAccessedTime, maxInactiveInterval, baseVersion,
-                    baseLength, chainBytes, false);
+                    baseLength, chainBytes, 0);
         }
     }
 

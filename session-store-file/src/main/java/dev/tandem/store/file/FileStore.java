@@ -105,8 +105,8 @@ final class FileStore implements SessionStore {
             refuseIfRemoved(id);
             IndexEntry current = index.get(id);
             StoredSession previous = current == null ? null : readForSave(id, current);
-            // After a corrupt record the version still goes up: a version is never given twice.
-            long version = current == null ? 1 : current.version() + 1;
+            // After a corrupt record or lost deltas the version still goes up: a version is never given twice.
+            long version = current == null ? 1 : current.nextVersion();
             // The store's own copies of the changed values: the record is kept for the next save.
             Map<String, byte[]> changed = new HashMap<>(change.changed().size() * 2);
             change.changed().forEach((name, value) -> changed.put(name, value.clone()));
@@ -121,12 +121,12 @@ final class FileStore implements SessionStore {
                 write(id, directory.deltaFile(id, chain.baseVersion(), version), delta);
                 index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
                         next.maxInactiveInterval(), chain.baseVersion(), chain.baseLength(),
-                        chain.deltaBytes() + delta.length, false));
+                        chain.deltaBytes() + delta.length, 0));
             } else {
                 byte[] bytes = SessionFileFormat.encode(next);
                 write(id, directory.sessionFile(id, version), bytes);
                 index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
-                        next.maxInactiveInterval(), version, bytes.length, 0, false));
+                        next.maxInactiveInterval(), version, bytes.length, 0, 0));
                 if (current != null) {
                     // Only now that the new base is whole: until here the old chain is the session.
                     directory.deleteChain(id, current.baseVersion(), current.version());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,15 +57,15 @@ final class StartupScan {
     }
 
     /** The file names of one session: base versions, and delta versions by base version. */
-    private static final class Files {
+    private static final class SessionFiles {
         final List<Long> bases = new ArrayList<>(1);
         final Map<Long, List<Long>> deltas = new HashMap<>(2);
     }
 
     private void scan() {
-        Map<String, Files> sessionFiles = new HashMap<>();
+        Map<String, SessionFiles> sessionFiles = new HashMap<>();
         List<String> removed = new ArrayList<>();
-        try (DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(directory.path())) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path())) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 // <id>.<version>, <id>.<base>.<version> and <id>.removed; anything else (.lock,
@@ -85,9 +86,9 @@ final class StartupScan {
                 long first = parseVersion(dot < 0 ? suffix : suffix.substring(0, dot));
                 long second = dot < 0 ? 0 : parseVersion(suffix.substring(dot + 1));
                 if (first > 0 && dot < 0) {
-                    sessionFiles.computeIfAbsent(id, key -> new Files()).bases.add(first);
+                    sessionFiles.computeIfAbsent(id, key -> new SessionFiles()).bases.add(first);
                 } else if (first > 0 && second > first) {
-                    sessionFiles.computeIfAbsent(id, key -> new Files()).deltas
+                    sessionFiles.computeIfAbsent(id, key -> new SessionFiles()).deltas
                             .computeIfAbsent(first, key -> new ArrayList<>()).add(second);
                 }
             }
@@ -129,7 +130,7 @@ final class StartupScan {
         }
     }
 
-    private void indexSession(String id, Files files) {
+    private void indexSession(String id, SessionFiles files) {
         if (tombstones.containsKey(id)) {
             // Removed, and the crash came before the files were deleted: finish the removal.
             files.bases.forEach(version -> directory.deleteQuietly(directory.sessionFile(id, version)));
@@ -175,8 +176,8 @@ final class StartupScan {
     /**
      * The entry of base {@code base} and its {@code deltas} (may be null): the newest delta of the
      * unbroken run after the base that checks out end to end, or the base itself. Deltas after a gap
-     * are deleted, corrupt ones moved aside (then the entry is {@code broken}: the next save writes
-     * a base). Only a crash leaves two bases; then the newer may be half-written, so it is read whole.
+     * are deleted, corrupt ones moved aside (then the entry records the versions lost: the next save
+     * writes a base above them). Only a crash leaves two bases; then the newer may be half-written, so it is read whole.
      */
     private IndexEntry indexChain(String id, long base, boolean wholeBase, List<Long> deltas)
             throws IOException, CorruptFileException {
@@ -198,7 +199,7 @@ final class StartupScan {
             Path file = directory.deltaFile(id, base, deltas.get(i));
             try {
                 IndexEntry entry = DeltaFileFormat.decode(directory.read(file), id, base, deltas.get(i)).indexEntry();
-                return i == run - 1 ? entry : entry.asBroken();
+                return i == deltas.size() - 1 ? entry : entry.withLost(deltas.get(deltas.size() - 1));
             } catch (CorruptFileException e) {
                 corrupt++;
                 directory.moveAside(file, e.getMessage());
@@ -208,7 +209,7 @@ final class StartupScan {
             }
         }
         IndexEntry entry = atBase != null ? atBase : checkHeader(baseFile, id, base);
-        return run == 0 ? entry : entry.asBroken();
+        return entry.withLost(deltas.get(deltas.size() - 1));
     }
 
     private IndexEntry checkHeader(Path file, String id, long version) throws IOException, CorruptFileException {
@@ -227,6 +228,6 @@ final class StartupScan {
         byte[] bytes = directory.read(file);
         StoredSession session = SessionFileFormat.decode(bytes, id, version);
         return new IndexEntry(version, session.creationTime(), session.lastAccessedTime(),
-                session.maxInactiveInterval(), version, bytes.length, 0, false);
+                session.maxInactiveInterval(), version, bytes.length, 0, 0);
     }
 }
