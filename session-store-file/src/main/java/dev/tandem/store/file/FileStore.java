@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * the save writes a whole new base under its version instead and only then deletes the old chain,
  * so a crash at any instant leaves the old chain, the new base, or both (the newest whole base
  * wins at start-up). Files are only ever created under new names: never renamed over nor
- * truncated. An in-memory index of versions and times answers {@code version()}, expiry and sweeps
- * without reading files.
+ * truncated; with fsync each new file, then the directory, is forced before the save returns. A
+ * touch rewrites the last access time in place in the newest file of the chain. An in-memory index
+ * of versions, times and where each chain stands answers {@code version()}, expiry and sweeps
+ * without reading files; remove and the expiry sweep delete the whole chain.
  *
  * <p>All operations on one id hold that id's stripe lock; different ids proceed in parallel.
  */
