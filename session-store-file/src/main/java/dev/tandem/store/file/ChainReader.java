@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class ChainReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChainReader.class);
 
-    /** The record read and the index entry that now describes the chain (with the versions lost if it was cut short). */
+    /** The record read and the index entry that now describes the chain (with the versions lost, if cut short). */
     record Chain(StoredSession record, IndexEntry entry) {}
 
     private ChainReader() {}

@@ -85,7 +85,11 @@ final class FileStore implements SessionStore {
         lock.lock();
         try {
             IndexEntry entry = index.get(id);
-            return entry == null ? null : read(id, entry);
+            if (entry == null) {
+                return null;
+            }
+            StoredSession kept = recent.get(id, entry.version());
+            return kept != null ? copyOf(kept, entry) : read(id, entry);
         } finally {
             lock.unlock();
         }
@@ -263,7 +267,8 @@ final class FileStore implements SessionStore {
         try {
             chain = ChainReader.read(directory, id, entry, logPrefix);
         } catch (IOException e) {
-            throw new SessionStoreException(NAME, id, "cannot read the session's files in " + directory.path() + ": " + e + "; check that they are readable by the server's user", e);
+            throw new SessionStoreException(NAME, id, "cannot read the session's files in " + directory.path() + ": "
+                    + e + "; check that they are readable by the server's user", e);
         }
         if (chain == null) {
             index.remove(id);
@@ -275,6 +280,18 @@ final class FileStore implements SessionStore {
             recent.remove(id);
         }
         return chain.record();
+    }
+
+    /**
+     * A kept record as a caller may have it: fresh arrays, and the times as the index holds them
+     * (a touch changes the last access time after the record was kept). Copying memory is much
+     * cheaper than reading a base and its deltas back.
+     */
+    private static StoredSession copyOf(StoredSession kept, IndexEntry entry) {
+        Map<String, byte[]> attributes = new HashMap<>(kept.attributes().size() * 2);
+        kept.attributes().forEach((name, value) -> attributes.put(name, value.clone()));
+        return new StoredSession(kept.id(), entry.version(), entry.creationTime(), entry.lastAccessedTime(),
+                entry.maxInactiveInterval(), attributes);
     }
 
     private void write(String id, Path file, byte[] bytes) {

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The records written most recently, decoded, so that the next save of a busy session applies its
- * delta without reading its base and delta files back. Only records whose byte arrays belong to the
- * store are kept (never a caller's array, which the caller may still write into), and they are
- * never handed out: a save only reads them. Bounded, least recently used first out.
+ * The records written most recently, decoded, so that the next save or load of a busy session
+ * does not read its base and delta files back (the cluster store loads its disk copy before each
+ * save). Only records whose byte arrays belong to the store are kept (never a caller's array, which
+ * the caller may still write into), and their arrays are never handed out: a load gets copies.
+ * Bounded, least recently used first out.
  */
 final class RecentRecords {
     private final Map<String, StoredSession> records;

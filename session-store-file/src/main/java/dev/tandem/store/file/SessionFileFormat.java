@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The bytes of one session file, {@code <id>.<version>}. Big-endian:
+ * The bytes of one base file, {@code <id>.<version>}: a session's whole record (the saves after it
+ * are delta files, {@link DeltaFileFormat}). Big-endian:
  *
  * <pre>
  *  0  int   magic "TNDS"

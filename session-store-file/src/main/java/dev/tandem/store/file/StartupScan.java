@@ -177,7 +177,8 @@ final class StartupScan {
      * The entry of base {@code base} and its {@code deltas} (may be null): the newest delta of the
      * unbroken run after the base that checks out end to end, or the base itself. Deltas after a gap
      * are deleted, corrupt ones moved aside (then the entry records the versions lost: the next save
-     * writes a base above them). Only a crash leaves two bases; then the newer may be half-written, so it is read whole.
+     * writes a base above them). Only a crash leaves two bases; then the newer may be half-written,
+     * so it is read whole.
      */
     private IndexEntry indexChain(String id, long base, boolean wholeBase, List<Long> deltas)
             throws IOException, CorruptFileException {

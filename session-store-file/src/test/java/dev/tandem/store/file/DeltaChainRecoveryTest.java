@@ -157,8 +157,9 @@ class DeltaChainRecoveryTest {
 
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 90);
-            assertTrue(LargeSession.names(root.resolve("app")).stream().noneMatch(n -> n.startsWith(session.id + ".1.")),
-                    "the deltas without their base are deleted: " + LargeSession.names(root.resolve("app")));
+            List<String> names = LargeSession.names(root.resolve("app"));
+            assertTrue(names.stream().noneMatch(n -> n.startsWith(session.id + ".1.")),
+                    "the deltas without their base are deleted: " + names);
         }
     }
 
