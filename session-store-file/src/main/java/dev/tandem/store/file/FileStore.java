@@ -118,11 +118,13 @@ final class FileStore implements SessionStore {
             change.changed().forEach((name, value) -> changed.put(name, value.clone()));
             StoredSession next = new SessionChange(id, change.creationTime(), change.lastAccessedTime(),
                     change.maxInactiveInterval(), changed, change.removed()).applyTo(previous, version);
+            // The chain as the read left it: a read that found a bad delta cut it short.
             IndexEntry chain = previous == null ? null : index.get(id);
-            byte[] delta = chain == null || chain.broken() || chain.version() != current.version()
-                    || chain.deltaCount() >= MAX_DELTAS ? null
-                    : DeltaFileFormat.encode(next, chain.baseVersion(), chain.baseLength(), chain.deltaBytes(),
-                            changed, change.removed());
+            byte[] delta = chain != null && canAppend(chain, current)
+                    ? DeltaFileFormat.encode(next, chain.baseVersion(), chain.baseLength(), chain.deltaBytes(),
+                            changed, change.removed())
+                    : null;
+            // Deltas past half the base would cost more to write and read than a new base.
             if (delta != null && chain.deltaBytes() + delta.length <= chain.baseLength() / 2) {
                 write(id, directory.deltaFile(id, chain.baseVersion(), version), delta);
                 index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
@@ -250,6 +252,11 @@ final class FileStore implements SessionStore {
             closed = true;
             directory.close();
         }
+    }
+
+    /** Whether a save may add a delta to {@code chain}: it is whole, still {@code current}, and not too long. */
+    private static boolean canAppend(IndexEntry chain, IndexEntry current) {
+        return !chain.broken() && chain.version() == current.version() && chain.deltaCount() < MAX_DELTAS;
     }
 
     /** The current record for a save: the one written last when it is still kept, else from the files. */
