@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,17 +19,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions as files, one per session: {@code <id>.<version>}. A save reads the current record,
- * applies the delta, writes the result under the next version's name and then deletes the old
- * file, so a crash at any instant leaves the old record, the new one, or both (the newest valid
- * one wins at start-up) and never a half-written record in their place. An in-memory index of
- * versions and times answers {@code version()}, expiry and sweeps without reading files.
+ * Sessions as chains of files. A session's base file {@code <id>.<version>} holds its whole
+ * record; each later save writes only what it changed (the changed attributes' bytes, the removed
+ * names, the times) to a new delta file {@code <id>.<base version>.<version>}, so a large session
+ * with one changed attribute costs one attribute's bytes on disk. A load reads the base and applies
+ * the deltas in version order; a corrupt or missing delta ends the chain there (the newest version
+ * reached whole wins). When the deltas reach {@value #MAX_DELTAS} files or half the base's bytes,
+ * the save writes a whole new base under its version instead and only then deletes the old chain,
+ * so a crash at any instant leaves the old chain, the new base, or both (the newest whole base
+ * wins at start-up). Files are only ever created under new names: never renamed over nor
+ * truncated; with fsync each new file, then the directory, is forced before the save returns. A
+ * touch rewrites the last access time in place in the newest file of the chain. An in-memory index
+ * of versions, times and where each chain stands answers {@code version()}, expiry and sweeps
+ * without reading files; remove and the expiry sweep delete the whole chain.
  *
  * <p>All operations on one id hold that id's stripe lock; different ids proceed in parallel.
  */
 final class FileStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final String NAME = "file";
+    /** Deltas on one base before a save writes a new base: bounds the files a load reads. */
+    static final int MAX_DELTAS = 32;
 
     private final SessionDirectory directory;
     private final Clock clock;
@@ -74,7 +85,11 @@ final class FileStore implements SessionStore {
         lock.lock();
         try {
             IndexEntry entry = index.get(id);
-            return entry == null ? null : read(id, entry);
+            if (entry == null) {
+                return null;
+            }
+            StoredSession kept = recent.get(id, entry.version());
+            return kept != null ? copyOf(kept, entry) : read(id, entry);
         } finally {
             lock.unlock();
         }
@@ -96,23 +111,36 @@ final class FileStore implements SessionStore {
             refuseIfRemoved(id);
             IndexEntry current = index.get(id);
             StoredSession previous = current == null ? null : readForSave(id, current);
-            // After a corrupt record the version still goes up: a version is never given twice.
-            long version = current == null ? 1 : current.version() + 1;
-            StoredSession next = change.applyTo(previous, version);
-            byte[] bytes = SessionFileFormat.encode(next);
-            Path file = directory.sessionFile(id, version);
-            try {
-                directory.writeNew(file, bytes);
-            } catch (IOException e) {
-                throw new SessionStoreException(NAME, id, "cannot write " + file + ": " + e
-                        + "; check free space and permissions of " + directory.path(), e);
+            // After a corrupt record or lost deltas the version still goes up: a version is never given twice.
+            long version = current == null ? 1 : current.nextVersion();
+            // The store's own copies of the changed values: the record is kept for the next save.
+            Map<String, byte[]> changed = new HashMap<>(change.changed().size() * 2);
+            change.changed().forEach((name, value) -> changed.put(name, value.clone()));
+            StoredSession next = new SessionChange(id, change.creationTime(), change.lastAccessedTime(),
+                    change.maxInactiveInterval(), changed, change.removed()).applyTo(previous, version);
+            // The chain as the read left it: a read that found a bad delta cut it short.
+            IndexEntry chain = previous == null ? null : index.get(id);
+            byte[] delta = chain != null && canAppend(chain, current)
+                    ? DeltaFileFormat.encode(next, chain.baseVersion(), chain.baseLength(), chain.deltaBytes(),
+                            changed, change.removed())
+                    : null;
+            // Deltas past half the base would cost more to write and read than a new base.
+            if (delta != null && chain.deltaBytes() + delta.length <= chain.baseLength() / 2) {
+                write(id, directory.deltaFile(id, chain.baseVersion(), version), delta);
+                index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
+                        next.maxInactiveInterval(), chain.baseVersion(), chain.baseLength(),
+                        chain.deltaBytes() + delta.length, 0));
+            } else {
+                byte[] bytes = SessionFileFormat.encode(next);
+                write(id, directory.sessionFile(id, version), bytes);
+                index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
+                        next.maxInactiveInterval(), version, bytes.length, 0, 0));
+                if (current != null) {
+                    // Only now that the new base is whole: until here the old chain is the session.
+                    directory.deleteChain(id, current.baseVersion(), current.version());
+                }
             }
-            recent.put(id, version, bytes);
-            index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
-                    next.maxInactiveInterval(), bytes.length));
-            if (current != null) {
-                directory.deleteQuietly(directory.sessionFile(id, current.version()));
-            }
+            recent.put(next);
             return version;
         } finally {
             lock.unlock();
@@ -130,7 +158,8 @@ final class FileStore implements SessionStore {
             if (entry == null) {
                 return;
             }
-            Path file = directory.sessionFile(id, entry.version());
+            // The newest file of the chain holds the times that start-up and load take.
+            Path file = directory.tipFile(id, entry);
             try {
                 // In place, 12 bytes at a fixed offset: no new file, and the attributes are not rewritten.
                 directory.writeAt(file, SessionFileFormat.LAST_ACCESS_OFFSET,
@@ -168,7 +197,7 @@ final class FileStore implements SessionStore {
             if (entry != null) {
                 index.remove(id);
                 recent.remove(id);
-                directory.deleteQuietly(directory.sessionFile(id, entry.version()));
+                directory.deleteChain(id, entry.baseVersion(), entry.version());
             }
         } finally {
             lock.unlock();
@@ -191,7 +220,7 @@ final class FileStore implements SessionStore {
                 if (entry != null && entry.isExpiredAt(now)) {
                     index.remove(id);
                     recent.remove(id);
-                    directory.deleteQuietly(directory.sessionFile(id, entry.version()));
+                    directory.deleteChain(id, entry.baseVersion(), entry.version());
                     deleted.add(id);
                 }
             } finally {
@@ -225,38 +254,59 @@ final class FileStore implements SessionStore {
         }
     }
 
-    /** The record {@code entry} points at, or {@code null} if its file turns out corrupt (then moved aside). */
-    /** The current record for a save: from the bytes written last when they are still kept, else from the file. */
-    private StoredSession readForSave(String id, IndexEntry entry) {
-        byte[] kept = recent.get(id, entry.version());
-        if (kept != null) {
-            try {
-                return SessionFileFormat.decode(kept, id, entry.version());
-            } catch (CorruptFileException e) {
-                recent.remove(id); // cannot happen with our own bytes; the file decides
-            }
-        }
-        return read(id, entry);
+    /** Whether a save may add a delta to {@code chain}: it is whole, still {@code current}, and not too long. */
+    private static boolean canAppend(IndexEntry chain, IndexEntry current) {
+        return !chain.broken() && chain.version() == current.version() && chain.deltaCount() < MAX_DELTAS;
     }
 
+    /** The current record for a save: the one written last when it is still kept, else from the files. */
+    private StoredSession readForSave(String id, IndexEntry entry) {
+        StoredSession kept = recent.get(id, entry.version());
+        return kept != null ? kept : read(id, entry);
+    }
+
+    /**
+     * The record of the chain {@code entry} describes, or {@code null} if its base turns out corrupt
+     * (then moved aside) or gone. A chain cut short by a bad delta is indexed at the version reached.
+     */
     private StoredSession read(String id, IndexEntry entry) {
-        Path file = directory.sessionFile(id, entry.version());
+        ChainReader.Chain chain;
         try {
-            return SessionFileFormat.decode(directory.read(file), id, entry.version());
-        } catch (CorruptFileException e) {
-            directory.moveAside(file, e.getMessage());
-            index.remove(id);
-            recent.remove(id);
-            return null;
-        } catch (java.nio.file.NoSuchFileException e) {
-            LOG.warn("{} session file {} was deleted behind the store's back; the session is treated as missing",
-                    logPrefix, file);
-            index.remove(id);
-            recent.remove(id);
-            return null;
+            chain = ChainReader.read(directory, id, entry, logPrefix);
         } catch (IOException e) {
-            throw new SessionStoreException(NAME, id, "cannot read " + file + ": " + e
-                    + "; check that the file is readable by the server's user", e);
+            throw new SessionStoreException(NAME, id, "cannot read the session's files in " + directory.path() + ": "
+                    + e + "; check that they are readable by the server's user", e);
+        }
+        if (chain == null) {
+            index.remove(id);
+            recent.remove(id);
+            return null;
+        }
+        if (chain.entry() != entry) {
+            index.put(id, chain.entry());
+            recent.remove(id);
+        }
+        return chain.record();
+    }
+
+    /**
+     * A kept record as a caller may have it: fresh arrays, and the times as the index holds them
+     * (a touch changes the last access time after the record was kept). Copying memory is much
+     * cheaper than reading a base and its deltas back.
+     */
+    private static StoredSession copyOf(StoredSession kept, IndexEntry entry) {
+        Map<String, byte[]> attributes = new HashMap<>(kept.attributes().size() * 2);
+        kept.attributes().forEach((name, value) -> attributes.put(name, value.clone()));
+        return new StoredSession(kept.id(), entry.version(), entry.creationTime(), entry.lastAccessedTime(),
+                entry.maxInactiveInterval(), attributes);
+    }
+
+    private void write(String id, Path file, byte[] bytes) {
+        try {
+            directory.writeNew(file, bytes);
+        } catch (IOException e) {
+            throw new SessionStoreException(NAME, id, "cannot write " + file + ": " + e
+                    + "; check free space and permissions of " + directory.path(), e);
         }
     }
 

@@ -6,10 +6,11 @@ import dev.tandem.session.spi.StoreContext;
 import java.util.Set;
 
 /**
- * {@code persistent-store=file}: one file per session under {@code path}, so sessions survive a
- * restart of the server and a crash of its JVM. Params: {@code path} (required, the directory,
- * created owner-only if missing) and {@code fsync} ({@code false} by default; {@code true} forces
- * each save to disk before it is acknowledged, so it also survives a power loss).
+ * {@code persistent-store=file}: each session in files under {@code path} (its whole record in a
+ * base file, and what each later save changed in a delta file), so sessions survive a restart of
+ * the server and a crash of its JVM. Params: {@code path} (required, the directory, created
+ * owner-only if missing) and {@code fsync} ({@code false} by default; {@code true} forces each save
+ * to disk before it is acknowledged, so it also survives a power loss).
  */
 public final class FileStoreProvider implements SessionStoreProvider {
 

@@ -1,35 +1,36 @@
 package dev.tandem.store.file;
 
+import dev.tandem.session.spi.StoredSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bytes of the records written most recently, so that the next save of a busy session applies
- * its delta without reading the file back (a third of a save's time). Only the store's own arrays
- * are kept, never a caller's; decoding them makes fresh ones. Bounded, least recently used first out.
+ * The records written most recently, decoded, so that the next save or load of a busy session
+ * does not read its base and delta files back (the cluster store loads its disk copy before each
+ * save). Only records whose byte arrays belong to the store are kept (never a caller's array, which
+ * the caller may still write into), and their arrays are never handed out: a load gets copies.
+ * Bounded, least recently used first out.
  */
 final class RecentRecords {
-    private record Record(long version, byte[] bytes) {}
-
-    private final Map<String, Record> records;
+    private final Map<String, StoredSession> records;
 
     RecentRecords(int capacity) {
         this.records = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Record> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, StoredSession> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    /** The bytes of {@code id} at {@code version}, or {@code null} if they are not kept. */
-    synchronized byte[] get(String id, long version) {
-        Record r = records.get(id);
-        return r != null && r.version == version ? r.bytes : null;
+    /** The record of {@code id} at {@code version}, or {@code null} if it is not kept. */
+    synchronized StoredSession get(String id, long version) {
+        StoredSession r = records.get(id);
+        return r != null && r.version() == version ? r : null;
     }
 
-    synchronized void put(String id, long version, byte[] bytes) {
-        records.put(id, new Record(version, bytes));
+    synchronized void put(StoredSession record) {
+        records.put(record.id(), record);
     }
 
     synchronized void remove(String id) {

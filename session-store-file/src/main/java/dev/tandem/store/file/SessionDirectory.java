@@ -133,6 +133,29 @@ final class SessionDirectory implements AutoCloseable {
         return inside(id + '.' + version);
     }
 
+    /** The delta file of version {@code version} on base {@code baseVersion}. */
+    Path deltaFile(String id, long baseVersion, long version) {
+        return inside(id + '.' + baseVersion + '.' + version);
+    }
+
+    /** The newest file of the session's chain: the one that holds its current times. */
+    Path tipFile(String id, IndexEntry entry) {
+        return entry.deltaCount() == 0 ? sessionFile(id, entry.version())
+                : deltaFile(id, entry.baseVersion(), entry.version());
+    }
+
+    /**
+     * Deletes the base {@code <id>.<baseVersion>} and then its deltas up to {@code version}. The
+     * base first: a crash in between leaves deltas without a base, which start-up deletes, and
+     * never a base with a gap in its deltas that could pass for an older version of the session.
+     */
+    void deleteChain(String id, long baseVersion, long version) {
+        deleteQuietly(sessionFile(id, baseVersion));
+        for (long v = baseVersion + 1; v <= version; v++) {
+            deleteQuietly(deltaFile(id, baseVersion, v));
+        }
+    }
+
     Path tombstoneFile(String id) {
         return inside(id + TOMBSTONE_SUFFIX);
     }

@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The bytes of one session file, {@code <id>.<version>}. Big-endian:
+ * The bytes of one base file, {@code <id>.<version>}: a session's whole record (the saves after it
+ * are delta files, {@link DeltaFileFormat}). Big-endian:
  *
  * <pre>
  *  0  int   magic "TNDS"
@@ -156,7 +157,7 @@ final class SessionFileFormat {
     }
 
     /** Reads a length prefix and checks that many bytes follow it. */
-    private static int field(ByteBuffer in, String what) throws CorruptFileException {
+    static int field(ByteBuffer in, String what) throws CorruptFileException {
         if (in.remaining() < 4) {
             throw new CorruptFileException("the record ends before the length of the " + what);
         }

@@ -20,10 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the in-memory index from the directory at start-up, reading only the 76-byte header of
- * each session file. Where a crash left two versions of one session, the newest one that checks
- * out end to end wins and the older ones are deleted. Corrupt files are moved aside; expired
- * sessions and past tombstones are deleted. One unreadable file never stops the start.
+ * Builds the in-memory index from the directory at start-up, reading one file per session: the
+ * 76-byte header of a base file without deltas, else the newest delta (small, and it carries the
+ * times and the chain's size), checked end to end. Where a crash left two bases of one session
+ * (a save that wrote a new base and had not yet deleted the old chain), the newest base that checks
+ * out end to end wins. Files no chain reaches (older bases and their deltas, deltas without a base
+ * or after a gap) are deleted; corrupt files are moved aside; expired sessions and past tombstones
+ * are deleted. One unreadable file never stops the start.
  */
 final class StartupScan {
     private static final Logger LOG = LoggerFactory.getLogger(StartupScan.class);
@@ -53,13 +56,20 @@ final class StartupScan {
         return scan;
     }
 
+    /** The file names of one session: base versions, and delta versions by base version. */
+    private static final class SessionFiles {
+        final List<Long> bases = new ArrayList<>(1);
+        final Map<Long, List<Long>> deltas = new HashMap<>(2);
+    }
+
     private void scan() {
-        Map<String, List<Long>> versions = new HashMap<>();
+        Map<String, SessionFiles> sessionFiles = new HashMap<>();
         List<String> removed = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.path())) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                // <id>.<version> and <id>.removed; anything else (.lock, *.corrupt, a stray file) is left alone.
+                // <id>.<version>, <id>.<base>.<version> and <id>.removed; anything else (.lock,
+                // *.corrupt, a stray file) is left alone.
                 if (name.length() <= ID_END + 1 || name.charAt(ID_END) != '.') {
                     continue;
                 }
@@ -70,11 +80,16 @@ final class StartupScan {
                 String suffix = name.substring(ID_END + 1);
                 if (suffix.equals(TOMBSTONE)) {
                     removed.add(id);
-                } else {
-                    long version = parseVersion(suffix);
-                    if (version > 0) {
-                        versions.computeIfAbsent(id, key -> new ArrayList<>(1)).add(version);
-                    }
+                    continue;
+                }
+                int dot = suffix.indexOf('.');
+                long first = parseVersion(dot < 0 ? suffix : suffix.substring(0, dot));
+                long second = dot < 0 ? 0 : parseVersion(suffix.substring(dot + 1));
+                if (first > 0 && dot < 0) {
+                    sessionFiles.computeIfAbsent(id, key -> new SessionFiles()).bases.add(first);
+                } else if (first > 0 && second > first) {
+                    sessionFiles.computeIfAbsent(id, key -> new SessionFiles()).deltas
+                            .computeIfAbsent(first, key -> new ArrayList<>()).add(second);
                 }
             }
         } catch (IOException e) {
@@ -82,10 +97,10 @@ final class StartupScan {
                     + "; check that the server's user may read it", e);
         }
         removed.forEach(this::indexTombstone);
-        versions.forEach(this::indexSession);
+        sessionFiles.forEach(this::indexSession);
     }
 
-    /** The number after the dot of a session file name, or -1 if it is not one. */
+    /** A number of a session file name, or -1 if it is not one. */
     private static long parseVersion(String suffix) {
         if (suffix.isEmpty() || suffix.length() > 18) {
             return -1;
@@ -115,21 +130,26 @@ final class StartupScan {
         }
     }
 
-    private void indexSession(String id, List<Long> candidates) {
-        Collections.sort(candidates, Collections.reverseOrder());
+    private void indexSession(String id, SessionFiles files) {
         if (tombstones.containsKey(id)) {
-            // Removed, and the crash came before the record was deleted: finish the removal.
-            candidates.forEach(version -> directory.deleteQuietly(directory.sessionFile(id, version)));
+            // Removed, and the crash came before the files were deleted: finish the removal.
+            files.bases.forEach(version -> directory.deleteQuietly(directory.sessionFile(id, version)));
+            files.deltas.forEach((base, versions) -> versions.forEach(
+                    version -> directory.deleteQuietly(directory.deltaFile(id, base, version))));
             return;
         }
+        Collections.sort(files.bases, Collections.reverseOrder());
         IndexEntry winner = null;
-        int i = 0;
-        for (; i < candidates.size() && winner == null; i++) {
-            Path file = directory.sessionFile(id, candidates.get(i));
+        for (long base : files.bases) {
+            if (winner != null) {
+                leftovers++;
+                directory.deleteQuietly(directory.sessionFile(id, base));
+                continue;
+            }
+            Path file = directory.sessionFile(id, base);
             try {
-                // Only a crash leaves two versions; then the newer may be half-written, so read it all.
-                winner = candidates.size() > 1 ? checkWhole(file, id, candidates.get(i))
-                        : checkHeader(file, id, candidates.get(i));
+                winner = indexChain(id, base, files.bases.size() > 1, files.deltas.get(base));
+                files.deltas.remove(base);
             } catch (CorruptFileException e) {
                 corrupt++;
                 directory.moveAside(file, e.getMessage());
@@ -137,19 +157,60 @@ final class StartupScan {
                 LOG.warn("{} cannot read session file {}: {}; skipped", logPrefix, file, e.toString());
             }
         }
-        for (; i < candidates.size(); i++) {
+        // Deltas of older bases, of a base that failed its check, or of none at all.
+        files.deltas.forEach((base, versions) -> versions.forEach(version -> {
             leftovers++;
-            directory.deleteQuietly(directory.sessionFile(id, candidates.get(i)));
-        }
+            directory.deleteQuietly(directory.deltaFile(id, base, version));
+        }));
         if (winner == null) {
             return;
         }
         if (winner.isExpiredAt(now)) {
             expired++;
-            directory.deleteQuietly(directory.sessionFile(id, winner.version()));
+            directory.deleteChain(id, winner.baseVersion(), winner.version());
         } else {
             sessions.put(id, winner);
         }
+    }
+
+    /**
+     * The entry of base {@code base} and its {@code deltas} (may be null): the newest delta of the
+     * unbroken run after the base that checks out end to end, or the base itself. Deltas after a gap
+     * are deleted, corrupt ones moved aside (then the entry records the versions lost: the next save
+     * writes a base above them). Only a crash leaves two bases; then the newer may be half-written,
+     * so it is read whole.
+     */
+    private IndexEntry indexChain(String id, long base, boolean wholeBase, List<Long> deltas)
+            throws IOException, CorruptFileException {
+        Path baseFile = directory.sessionFile(id, base);
+        IndexEntry atBase = wholeBase ? checkWhole(baseFile, id, base) : null;
+        if (deltas == null) {
+            return atBase != null ? atBase : checkHeader(baseFile, id, base);
+        }
+        Collections.sort(deltas);
+        int run = 0;
+        while (run < deltas.size() && deltas.get(run) == base + run + 1) {
+            run++;
+        }
+        for (int i = run; i < deltas.size(); i++) {
+            leftovers++;
+            directory.deleteQuietly(directory.deltaFile(id, base, deltas.get(i)));
+        }
+        for (int i = run - 1; i >= 0; i--) {
+            Path file = directory.deltaFile(id, base, deltas.get(i));
+            try {
+                IndexEntry entry = DeltaFileFormat.decode(directory.read(file), id, base, deltas.get(i)).indexEntry();
+                return i == deltas.size() - 1 ? entry : entry.withLost(deltas.get(deltas.size() - 1));
+            } catch (CorruptFileException e) {
+                corrupt++;
+                directory.moveAside(file, e.getMessage());
+            } catch (IOException e) {
+                LOG.warn("{} cannot read delta file {}: {}; the session goes back to the version before it",
+                        logPrefix, file, e.toString());
+            }
+        }
+        IndexEntry entry = atBase != null ? atBase : checkHeader(baseFile, id, base);
+        return entry.withLost(deltas.get(deltas.size() - 1));
     }
 
     private IndexEntry checkHeader(Path file, String id, long version) throws IOException, CorruptFileException {
@@ -160,7 +221,7 @@ final class StartupScan {
                 // read on: a header may arrive in pieces
             }
             header.flip();
-            return IndexEntry.of(SessionFileFormat.readHeader(header, size, id, version));
+            return IndexEntry.ofBase(SessionFileFormat.readHeader(header, size, id, version));
         }
     }
 
@@ -168,6 +229,6 @@ final class StartupScan {
         byte[] bytes = directory.read(file);
         StoredSession session = SessionFileFormat.decode(bytes, id, version);
         return new IndexEntry(version, session.creationTime(), session.lastAccessedTime(),
-                session.maxInactiveInterval(), bytes.length);
+                session.maxInactiveInterval(), version, bytes.length, 0, 0);
     }
 }

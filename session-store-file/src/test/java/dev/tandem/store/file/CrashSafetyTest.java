@@ -85,10 +85,10 @@ class CrashSafetyTest {
                 assertNotNull(loaded, "session " + id + " acknowledged at version " + version + " is gone");
                 assertTrue(loaded.version() >= version, "session " + id + " is at version " + loaded.version()
                         + ", acknowledged at " + version);
-                assertArrayEquals(CrashingWriter.attributes(loaded.version()).get("version"),
-                        loaded.attributes().get("version"), "session " + id);
-                assertArrayEquals(CrashingWriter.attributes(loaded.version()).get("filler"),
-                        loaded.attributes().get("filler"), "session " + id);
+                Map<String, byte[]> expected = CrashingWriter.attributes(loaded.version());
+                assertEquals(expected.keySet(), loaded.attributes().keySet(), "session " + id);
+                expected.forEach((name, bytes) -> assertArrayEquals(bytes, loaded.attributes().get(name),
+                        "session " + id + " at version " + loaded.version() + ", attribute " + name));
             });
         }
         // A save the kill interrupted may leave a torn file; it was never acknowledged, and it is set aside.
@@ -96,11 +96,26 @@ class CrashSafetyTest {
             for (Path aside : files.filter(f -> f.toString().endsWith(".corrupt")).toList()) {
                 String name = aside.getFileName().toString();
                 String id = name.substring(0, 24);
-                long version = Long.parseLong(name.substring(25, name.indexOf('.', 25)));
+                long version = setAsideVersion(name);
                 assertTrue(version > acknowledged.getOrDefault(id, 0L),
                         "an acknowledged version was set aside as corrupt: " + name);
             }
         }
+    }
+
+    /**
+     * The version of a file set aside: {@code <id>.<v>.corrupt} (a base), {@code <id>.<base>.<v>.corrupt}
+     * (a delta), each perhaps with {@code .<n>} before {@code .corrupt} when an earlier file of that
+     * name was set aside too. Two numbers are a delta when the second is the larger (a delta's version
+     * is always above its base's), else a base's second copy set aside.
+     */
+    private static long setAsideVersion(String name) {
+        String[] numbers = name.substring(25, name.length() - ".corrupt".length()).split("\\.");
+        if (numbers.length == 3) {
+            return Long.parseLong(numbers[1]);
+        }
+        long first = Long.parseLong(numbers[0]);
+        return numbers.length == 2 ? Math.max(first, Long.parseLong(numbers[1])) : first;
     }
 
     private static void ack(Map<String, Long> acks, String line) {

@@ -10,18 +10,23 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The child JVM of {@link CrashSafetyTest}: saves sessions in a tight loop until it is killed,
- * printing {@code ACK <id> <version>} after each save returned. Each record carries its own
- * version in attribute {@code version} and a 2 KiB {@code filler} of that version's byte, so the
- * test can tell a consistent record from a torn one.
+ * printing {@code ACK <id> <version>} after each save returned. A session's first save carries
+ * {@value #FILLERS} fillers {@code f0}, {@code f1}... of {@value #FILLER} bytes; each later save
+ * carries attribute {@code version} and one filler, {@code f<version % FILLERS>}, filled with that
+ * version's byte. So most saves write a delta file and every few saves write a new base (the
+ * deltas reach half the base's bytes), and the test can tell, from {@link #attributes(long)}, a
+ * record that is exactly some version from one that mixes versions or lost a delta.
  */
 public final class CrashingWriter {
     static final String WEB_APP = "crash";
-    static final int FILLER = 2048;
+    static final int FILLERS = 16;
+    static final int FILLER = 256;
 
     private CrashingWriter() {}
 
@@ -41,7 +46,7 @@ public final class CrashingWriter {
             int i = (int) (n % sessions);
             long expected = versions[i] + 1;
             long version = store.save(new SessionChange(ids[i], 0, System.currentTimeMillis(), 3600,
-                    attributes(expected), Set.of()));
+                    expected == 1 ? attributes(1) : changed(expected), Set.of()));
             if (version != expected) {
                 throw new IllegalStateException("save gave version " + version + ", expected " + expected);
             }
@@ -56,9 +61,27 @@ public final class CrashingWriter {
                 CrashingWriter.class.getClassLoader());
     }
 
+    /** The attributes the record of {@code version} has: what the saves up to it left. */
     static Map<String, byte[]> attributes(long version) {
+        Map<String, byte[]> attributes = new HashMap<>();
+        attributes.put("version", Long.toString(version).getBytes(US_ASCII));
+        for (int i = 0; i < FILLERS; i++) {
+            // The last save up to this version that wrote filler i: the first save wrote them all.
+            long last = version - Math.floorMod(version - i, FILLERS);
+            attributes.put("f" + i, filler(last > 1 ? last : 1));
+        }
+        return attributes;
+    }
+
+    /** What the save of {@code version} (after the first) carries. */
+    private static Map<String, byte[]> changed(long version) {
+        return Map.of("version", Long.toString(version).getBytes(US_ASCII),
+                "f" + version % FILLERS, filler(version));
+    }
+
+    private static byte[] filler(long version) {
         byte[] filler = new byte[FILLER];
         Arrays.fill(filler, (byte) version);
-        return Map.of("version", Long.toString(version).getBytes(US_ASCII), "filler", filler);
+        return filler;
     }
 }

@@ -37,7 +37,7 @@ class FilePermissionsAndPathsTest {
     }
 
     @Test
-    void directoriesTheStoreCreatesAre0700AndSessionAndTombstoneFiles0600() throws IOException {
+    void directoriesTheStoreCreatesAre0700AndSessionDeltaAndTombstoneFiles0600() throws IOException {
         assumeTrue(Files.getFileStore(temp).supportsFileAttributeView("posix"), "not a POSIX file system");
         Path path = temp.resolve("made/by/store");
         String saved = SessionId.generate("aa");
@@ -46,6 +46,10 @@ class FilePermissionsAndPathsTest {
             store.save(new SessionChange(saved, 0, clock.millis(), 60, Map.of("a", new byte[10]), Set.of()));
             store.touch(saved, clock.millis() + 1);
             store.remove(removed);
+            LargeSession large = new LargeSession();
+            store.save(large.whole());
+            store.save(large.one(1, 1));
+            assertTrue(Files.exists(path.resolve("shop").resolve(large.id + ".1.2")), "a delta file was written");
         }
 
         for (Path directory : new Path[] {temp.resolve("made"), path, path.resolve("shop")}) {
