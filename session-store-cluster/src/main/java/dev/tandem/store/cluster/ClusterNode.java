@@ -6,6 +6,7 @@ import dev.tandem.cluster.ClusterMember;
 import dev.tandem.cluster.ClusterTransport;
 import dev.tandem.session.spi.SessionChangeListener;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,8 @@ final class ClusterNode {
     final MissedWrites missed = new MissedWrites();
     /** Where the second copy of each session this server acted as owner for is, for {@link BackupRepair}. */
     final BackedUpSessions backedUp = new BackedUpSessions();
+    /** Saves applied here as acting owner whose backup has not answered yet: how many, by id. */
+    private final Map<String, Integer> backingUp = new HashMap<>(); // guarded by itself
 
     ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, SessionChangeListener changes) {
         this.webApp = webApp;
@@ -54,6 +57,25 @@ final class ClusterNode {
         this.prefix = "cluster " + self.name() + " " + webApp + ": ";
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
+        }
+    }
+
+    void backupStarted(String id) {
+        synchronized (backingUp) {
+            backingUp.merge(id, 1, Integer::sum);
+        }
+    }
+
+    void backupEnded(String id) {
+        synchronized (backingUp) {
+            backingUp.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Whether a save of {@code id} applied here waits for its backup's answer. */
+    boolean backingUp(String id) {
+        synchronized (backingUp) {
+            return backingUp.containsKey(id);
         }
     }
 

@@ -26,6 +26,14 @@ import java.util.Set;
 final class VersionedCopy {
     /** Starts with NUL, which no servlet attribute name a person writes contains. */
     static final String VERSION_ATTRIBUTE = "\u0000tandem.cluster-version";
+    /**
+     * Marks a record this server wrote as acting owner, in the same disk write, before a backup
+     * acknowledged it. Cleared by any later write that is not such a save (a backup's, a copy taken
+     * from a peer) and when a save is acknowledged with no backup; left in place once a backup holds
+     * the version, since that backup then shows the version to anyone who asks. After a restart, a
+     * marked record above every peer's version was never acknowledged ({@link OwnerSaves}).
+     */
+    static final String UNCONFIRMED_ATTRIBUTE = "\u0000tandem.cluster-unconfirmed";
 
     private final SessionStore disk;
     private final SessionStore removals;
@@ -47,6 +55,7 @@ final class VersionedCopy {
         }
         Map<String, byte[]> attributes = new HashMap<>(stored.attributes());
         byte[] version = attributes.remove(VERSION_ATTRIBUTE);
+        attributes.remove(UNCONFIRMED_ATTRIBUTE);
         long clusterVersion = version == null ? stored.version() : ByteBuffer.wrap(version).getLong();
         return new StoredSession(id, clusterVersion, stored.creationTime(), stored.lastAccessedTime(),
                 stored.maxInactiveInterval(), attributes);
@@ -58,15 +67,38 @@ final class VersionedCopy {
         return s == null ? 0 : s.version();
     }
 
-    /** Applies a delta and labels the result {@code version}. */
-    void apply(SessionChange change, long version) {
+    /**
+     * Applies a delta and labels the result {@code version}; {@code unconfirmed} marks it as an
+     * acting owner's save that no backup acknowledged yet.
+     */
+    void apply(SessionChange change, long version, boolean unconfirmed) {
         Map<String, byte[]> changed = new HashMap<>(change.changed());
         changed.put(VERSION_ATTRIBUTE, encode(version));
+        Set<String> removed = new HashSet<>(change.removed());
+        if (unconfirmed) {
+            changed.put(UNCONFIRMED_ATTRIBUTE, new byte[] {1});
+        } else {
+            removed.add(UNCONFIRMED_ATTRIBUTE);
+        }
         disk.save(new SessionChange(change.id(), change.creationTime(), change.lastAccessedTime(),
-                change.maxInactiveInterval(), changed, change.removed()));
+                change.maxInactiveInterval(), changed, removed));
     }
 
-    /** Replaces the copy by {@code record}, at the record's version. */
+    /** Whether the copy is an acting owner's save that no backup acknowledged (as far as this disk knows). */
+    boolean isUnconfirmed(String id) {
+        StoredSession stored = disk.load(id);
+        return stored != null && stored.attributes().containsKey(UNCONFIRMED_ATTRIBUTE);
+    }
+
+    /** Clears the mark of {@link #isUnconfirmed} if the copy is still at {@code version}. */
+    void confirm(String id, long version) {
+        StoredSession s = read(id);
+        if (s != null && s.version() == version && isUnconfirmed(id)) {
+            write(s);
+        }
+    }
+
+    /** Replaces the copy by {@code record}, at the record's version (and not {@link #isUnconfirmed}). */
     void write(StoredSession record) {
         StoredSession existing = disk.load(record.id());
         Set<String> removed = new HashSet<>();

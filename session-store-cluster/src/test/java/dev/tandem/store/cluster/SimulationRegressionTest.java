@@ -16,7 +16,7 @@ class SimulationRegressionTest {
      * Seeds that still break a promise, each listed in RELIABILITY.md ("Open"): CI reports them
      * without failing, and {@link #aKnownOpenSeedStillFails} tells when a fix makes one pass.
      */
-    static final Set<Long> KNOWN_OPEN = Set.of(3515L, 10979L);
+    static final Set<Long> KNOWN_OPEN = Set.of(3515L);
 
     @ParameterizedTest(name = "seed {0}: {1}")
     @CsvSource(delimiter = '|', value = {
@@ -37,6 +37,8 @@ class SimulationRegressionTest {
         "6519 | open before the connected-peer and fetch fixes; passes since (not diagnosed)",
         "6702 | open before the connected-peer and fetch fixes; passes since (not diagnosed)",
         "6866 | open before the connected-peer and fetch fixes; passes since (not diagnosed)",
+        "10979 | a backup restarted under a save, its connection broke: acknowledged with one copy; the owner's kill lost it",
+        "32273 | a restarted owner kept its unacknowledged saves above the peers' versions over the acknowledged write",
     })
     void aSeedThatOnceBrokeAPromiseKeepsThemNow(long seed, String bug) {
         Simulation.Result r = Simulation.run(seed);
@@ -45,7 +47,7 @@ class SimulationRegressionTest {
     }
 
     @ParameterizedTest(name = "seed {0} still breaks a promise (open)")
-    @CsvSource({"3515", "10979"})
+    @CsvSource({"3515"})
     void aKnownOpenSeedStillFails(long seed) {
         assertTrue(KNOWN_OPEN.contains(seed));
         assertFalse(Simulation.run(seed).failures().isEmpty(), "seed " + seed + " keeps every promise now: move it "
