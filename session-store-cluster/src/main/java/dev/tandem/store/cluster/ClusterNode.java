@@ -47,6 +47,13 @@ final class ClusterNode {
     final BackedUpSessions backedUp = new BackedUpSessions();
     /** Saves applied here as acting owner whose backup has not answered yet: how many, by id. */
     private final Map<String, Integer> backingUp = new HashMap<>(); // guarded by itself
+    /** The highest version of each session that a backup (or, with no peer up, this disk alone) acknowledged here. */
+    private final Map<String, Long> confirmed = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > CURRENT_LIMIT;
+        }
+    }; // guarded by itself
 
     ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, SessionChangeListener changes) {
         this.webApp = webApp;
@@ -69,6 +76,20 @@ final class ClusterNode {
     void backupEnded(String id) {
         synchronized (backingUp) {
             backingUp.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Versions up to {@code version} of {@code id} are acknowledged: a second server holds them, or none was up. */
+    void confirmed(String id, long version) {
+        synchronized (confirmed) {
+            confirmed.merge(id, version, Math::max);
+        }
+    }
+
+    /** The highest version of {@code id} this process saw acknowledged; 0 if none (or forgotten). */
+    long confirmedVersion(String id) {
+        synchronized (confirmed) {
+            return confirmed.getOrDefault(id, 0L);
         }
     }
 

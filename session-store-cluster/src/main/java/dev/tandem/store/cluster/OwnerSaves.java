@@ -83,14 +83,14 @@ final class OwnerSaves {
         String id = change.id();
         return recover(id).thenCompose(done -> {
             List<ClusterMember> ring = Ring.of(id, transport.topology());
-            // Marked on disk until a backup holds it: a marked record that no peer holds is not acknowledged (recover).
-            boolean unconfirmed = backupMode == BackupMode.SYNC && ring.size() > 1;
+            // With a synchronous backup, the record says which of its versions were acknowledged (recover uses it).
+            boolean tracked = backupMode == BackupMode.SYNC && ring.size() > 1;
             long base;
             long version;
             synchronized (node.lock(id)) {
                 base = copy.version(id);
                 version = base + 1;
-                copy.apply(change, version, unconfirmed);
+                copy.apply(change, version, tracked ? confirmedVersion(id) : version);
                 node.backupStarted(id);
             }
             if (!ring.get(0).equals(self)) {
@@ -149,6 +149,7 @@ final class OwnerSaves {
                         + "or may not be on a backup; try again", null));
             }
             warnNoBackup(id);
+            node.confirmed(id, version);
             synchronized (node.lock(id)) {
                 copy.confirm(id, version); // acknowledged with this disk's copy alone: not a save to discard
             }
@@ -190,9 +191,9 @@ final class OwnerSaves {
                     return switch (WireFormat.status(reply)) {
                         case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
                         case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
-                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target));
+                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target, version));
                         case REMOVED -> removedElsewhere(id);
-                        default -> CompletableFuture.completedFuture(backedUpOn(id, target));
+                        default -> CompletableFuture.completedFuture(backedUpOn(id, target, version));
                     };
                 }, executor).thenCompose(f -> f);
     }
@@ -240,7 +241,7 @@ final class OwnerSaves {
      * Makes this server's copy the newest in the cluster, once per session since it started (or since
      * it learned its copy was stale): asks every live peer for its version and takes the newest
      * copy; a peer where it was invalidated wins over any version, and a peer's older copy wins over
-     * this server's saves that no backup acknowledged ({@link VersionedCopy#isUnconfirmed}). Cheap for
+     * this server's saves that no backup acknowledged ({@link VersionedCopy#CONFIRMED_ATTRIBUTE}). Cheap for
      * the sticky case: a session checked once is read locally afterwards.
      */
     private CompletableFuture<Void> recover(String id) {
@@ -308,10 +309,11 @@ final class OwnerSaves {
                         + "did not answer the version check within socket-timeout and may hold a newer copy than "
                         + "version " + local + " here; try again", null));
             }
-            if (newest == null && newestBehind != null && unacknowledged(id)) {
-                // Every save acknowledged with a backup is on a peer, and one acknowledged alone is not marked:
-                // the versions above the peers' were never acknowledged (this server died before its backup
-                // answered), while a peer acting as owner may have acknowledged writes on the older version.
+            if (newest == null && newestBehind != null && unacknowledgedUpTo(id, behind)) {
+                // A peer holds a version this server never saw acknowledged, below its own: every save
+                // acknowledged with a backup is on a peer, so this server's versions above the peer's never
+                // were (it died before its backup answered), while the peer, acting as owner, may have
+                // acknowledged writes on the older version. The peer's copy wins.
                 return fetch(id, newestBehind, local, ring, true);
             }
             if (newest == null) {
@@ -322,9 +324,17 @@ final class OwnerSaves {
         }, executor);
     }
 
-    /** Whether this server's copy is a save of its own that no backup acknowledged and none is waiting for. */
-    private boolean unacknowledged(String id) {
-        return copy.isUnconfirmed(id) && !node.backingUp(id);
+    /** The highest version of {@code id} known acknowledged, by this process or by the record on disk. */
+    private long confirmedVersion(String id) {
+        return Math.max(node.confirmedVersion(id), copy.confirmedVersion(id));
+    }
+
+    /**
+     * Whether this server's copy holds saves of its own, up to {@code version} at least, that it never
+     * saw acknowledged, and none of them still waits for its backup.
+     */
+    private boolean unacknowledgedUpTo(String id, long version) {
+        return version > confirmedVersion(id) && !node.backingUp(id);
     }
 
     /**
@@ -385,7 +395,7 @@ final class OwnerSaves {
 
     /**
      * Takes {@code from}'s copy: a newer one, or with {@code overUnacknowledged} an older one that
-     * replaces this server's {@link #unacknowledged} save.
+     * replaces this server's saves that were never acknowledged ({@link #unacknowledgedUpTo}).
      */
     private CompletableFuture<Void> fetch(String id, ClusterMember from, long local, List<ClusterMember> ring,
             boolean overUnacknowledged) {
@@ -402,8 +412,8 @@ final class OwnerSaves {
                 StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
                 try {
                     synchronized (node.lock(id)) {
-                        boolean take = theirs.version() > copy.version(id)
-                                || overUnacknowledged && copy.version(id) == local && unacknowledged(id);
+                        boolean take = theirs.version() > copy.version(id) || overUnacknowledged
+                                && copy.version(id) == local && unacknowledgedUpTo(id, theirs.version());
                         if (take) {
                             copy.write(theirs);
                             node.changedElsewhere(id);
@@ -437,18 +447,23 @@ final class OwnerSaves {
             sendWholeToFirstLive(id, targets, at + 1);
             return;
         }
+        long version = copy.version(id); // sent at this version or a later one
         sendWhole(id, target).whenComplete((r, e) -> {
             if (e == null) {
-                backedUpOn(id, target);
+                backedUpOn(id, target, version);
             } else if (cause(e) instanceof ClusterException) {
                 sendWholeToFirstLive(id, targets, at + 1);
             }
         });
     }
 
-    /** Records where the second copy is, for {@link BackupRepair}; false: this server's copy was not stale. */
-    private boolean backedUpOn(String id, ClusterMember target) {
+    /**
+     * Records where the second copy is, for {@link BackupRepair}, and that {@code version} is acknowledged;
+     * false: this server's copy was not stale.
+     */
+    private boolean backedUpOn(String id, ClusterMember target, long version) {
         node.backedUp.backedUp(id, target);
+        node.confirmed(id, version);
         return false;
     }
 
