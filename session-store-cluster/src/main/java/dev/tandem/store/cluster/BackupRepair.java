@@ -176,6 +176,7 @@ final class BackupRepair {
                 return false;
             }
             backups.backedUp(id, to);
+            node.confirmed(id, whole.version());
             return true;
         });
     }

@@ -8,6 +8,7 @@ import dev.tandem.session.spi.SessionChangeListener;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,15 @@ final class ClusterNode {
     final MissedWrites missed;
     /** Where the second copy of each session this server acted as owner for is, for {@link BackupRepair}. */
     final BackedUpSessions backedUp = new BackedUpSessions();
+    /** Saves applied here as acting owner whose backup has not answered yet: how many, by id. */
+    private final Map<String, Integer> backingUp = new HashMap<>(); // guarded by itself
+    /** The highest version of each session that a backup (or, with no peer up, this disk alone) acknowledged here. */
+    private final Map<String, Long> confirmed = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > CURRENT_LIMIT;
+        }
+    }; // guarded by itself
 
     ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, SessionChangeListener changes) {
         this.webApp = webApp;
@@ -64,6 +74,39 @@ final class ClusterNode {
         this.missed = new MissedWrites(copy.notices(), clock, peers, prefix);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
+        }
+    }
+
+    void backupStarted(String id) {
+        synchronized (backingUp) {
+            backingUp.merge(id, 1, Integer::sum);
+        }
+    }
+
+    void backupEnded(String id) {
+        synchronized (backingUp) {
+            backingUp.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Versions up to {@code version} of {@code id} are acknowledged: a second server holds them, or none was up. */
+    void confirmed(String id, long version) {
+        synchronized (confirmed) {
+            confirmed.merge(id, version, Math::max);
+        }
+    }
+
+    /** The highest version of {@code id} this process saw acknowledged; 0 if none (or forgotten). */
+    long confirmedVersion(String id) {
+        synchronized (confirmed) {
+            return confirmed.getOrDefault(id, 0L);
+        }
+    }
+
+    /** Whether a save of {@code id} applied here waits for its backup's answer. */
+    boolean backingUp(String id) {
+        synchronized (backingUp) {
+            return backingUp.containsKey(id);
         }
     }
 

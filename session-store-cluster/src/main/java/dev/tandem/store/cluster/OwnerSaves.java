@@ -7,6 +7,7 @@ import dev.tandem.cluster.ClusterException;
 import dev.tandem.cluster.ClusterMember;
 import dev.tandem.cluster.ClusterTransport;
 import dev.tandem.cluster.PeerTimeoutException;
+import dev.tandem.cluster.PeerUnavailableException;
 import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.SessionStoreException;
@@ -81,18 +82,28 @@ final class OwnerSaves {
     CompletableFuture<Long> saveAsOwner(SessionChange change, int attempt) {
         String id = change.id();
         return recover(id).thenCompose(done -> {
+            List<ClusterMember> ring = Ring.of(id, transport.topology());
+            // With a synchronous backup, the record says which of its versions were acknowledged (recover uses it).
+            boolean tracked = backupMode == BackupMode.SYNC && ring.size() > 1;
             long base;
             long version;
             synchronized (node.lock(id)) {
                 base = copy.version(id);
                 version = base + 1;
-                copy.apply(change, version);
+                copy.apply(change, version, tracked ? confirmedVersion(id) : version);
+                node.backupStarted(id);
             }
-            List<ClusterMember> ring = Ring.of(id, transport.topology());
             if (!ring.get(0).equals(self)) {
                 missed.add(ring.get(0).name(), id); // acting for an owner out of reach: tell it when it is back
             }
-            CompletableFuture<Boolean> backedUp = backUp(change, base, version, Ring.after(ring, self), 0, false);
+            CompletableFuture<Boolean> backedUp;
+            try {
+                backedUp = backUp(change, base, version, Ring.after(ring, self), 0, false, false);
+            } catch (RuntimeException e) {
+                node.backupEnded(id);
+                throw e;
+            }
+            backedUp.whenComplete((stale, e) -> node.backupEnded(id));
             if (backupMode == BackupMode.ASYNC) {
                 backedUp.whenComplete((stale, e) -> {
                     if (e != null) {
@@ -119,10 +130,12 @@ final class OwnerSaves {
     /**
      * Backs a save up on the first live server of {@code targets} from {@code at} on.
      *
+     * @param unanswered whether a server skipped so far may be up and may not hold the save
+     * @param again whether this is the second request to {@code targets.get(at)}, its connection having broken
      * @return true if that server holds a newer copy than this one (this server's copy was stale)
      */
     private CompletableFuture<Boolean> backUp(SessionChange change, long base, long version, List<ClusterMember> targets,
-            int at, boolean unanswered) {
+            int at, boolean unanswered, boolean again) {
         String id = change.id();
         if (at == targets.size()) {
             if (targets.size() > 0) {
@@ -131,16 +144,21 @@ final class OwnerSaves {
             if (unanswered) {
                 // A server that may be up did not answer: acknowledging would promise a second copy we may not have.
                 return CompletableFuture.failedFuture(new SessionStoreException(ClusterSessions.STORE, id, "no backup "
-                        + "acknowledged version " + version + " within socket-timeout; it is on this server's disk copy "
-                        + "and may or may not be on a backup", null));
+                        + "acknowledged version " + version + " (a backup that may be up did not answer within "
+                        + "socket-timeout, or its connection broke twice); it is on this server's disk copy and may "
+                        + "or may not be on a backup; try again", null));
             }
             warnNoBackup(id);
+            node.confirmed(id, version);
+            synchronized (node.lock(id)) {
+                copy.confirm(id, version); // acknowledged with this disk's copy alone: not a save to discard
+            }
             return CompletableFuture.completedFuture(false);
         }
         ClusterMember target = targets.get(at);
         if (!transport.isUp(target)) {
             missed.add(target.name(), id); // it may hold a copy it must not trust once it is back
-            return backUp(change, base, version, targets, at + 1, unanswered);
+            return backUp(change, base, version, targets, at + 1, unanswered, false);
         }
         return transport.request(target, webApp, MessageType.REPLICATE, WireFormat.replica(change, base, version))
                 .handleAsync((reply, e) -> {
@@ -150,22 +168,32 @@ final class OwnerSaves {
                             LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; trying the next "
                                     + "server", prefix, target.name(), shorten(id));
                             missed.add(target.name(), id);
-                            return backUp(change, base, version, targets, at + 1, true);
+                            return backUp(change, base, version, targets, at + 1, true, false);
                         }
                         if (!(cause instanceof ClusterException)) {
                             return CompletableFuture.<Boolean>failedFuture(cause);
                         }
+                        // A connection that broke under the request (the backup restarted meanwhile, or another
+                        // request on it timed out) does not mark the backup down: it may be up now, and skipping
+                        // it would acknowledge the save with one copy while two servers are up. Ask it again on a
+                        // fresh connection; if it breaks again, the backup may be up without the save.
+                        boolean mayBeUp = cause instanceof PeerUnavailableException && transport.isUp(target);
+                        if (mayBeUp && !again) {
+                            LOG.debug("{}backup of session {} on {} lost its connection; asking again: {}", prefix,
+                                    shorten(id), target.name(), cause.getMessage());
+                            return backUp(change, base, version, targets, at, unanswered, true);
+                        }
                         LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
                                 target.name(), cause.getMessage());
                         missed.add(target.name(), id);
-                        return backUp(change, base, version, targets, at + 1, unanswered);
+                        return backUp(change, base, version, targets, at + 1, unanswered || mayBeUp, false);
                     }
                     return switch (WireFormat.status(reply)) {
                         case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
                         case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
-                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target));
+                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target, version));
                         case REMOVED -> removedElsewhere(id);
-                        default -> CompletableFuture.completedFuture(backedUpOn(id, target));
+                        default -> CompletableFuture.completedFuture(backedUpOn(id, target, version));
                     };
                 }, executor).thenCompose(f -> f);
     }
@@ -212,8 +240,9 @@ final class OwnerSaves {
     /**
      * Makes this server's copy the newest in the cluster, once per session since it started (or since
      * it learned its copy was stale): asks every live peer for its version and takes the newest
-     * copy; a peer where it was invalidated wins over any version. Cheap for the sticky case: a
-     * session checked once is read locally afterwards.
+     * copy; a peer where it was invalidated wins over any version, and a peer's older copy wins over
+     * this server's saves that no backup acknowledged ({@link VersionedCopy#CONFIRMED_ATTRIBUTE}). Cheap for
+     * the sticky case: a session checked once is read locally afterwards.
      */
     private CompletableFuture<Void> recover(String id) {
         if (current.contains(id)) {
@@ -234,6 +263,8 @@ final class OwnerSaves {
             long local = copy.version(id);
             long best = local;
             ClusterMember newest = null;
+            long behind = 0;
+            ClusterMember newestBehind = null;
             List<ClusterMember> sameVersion = new ArrayList<>();
             boolean unanswered = false;
             for (Map.Entry<ClusterMember, CompletableFuture<byte[]>> a : asked.entrySet()) {
@@ -264,6 +295,10 @@ final class OwnerSaves {
                 if (theirs == local && local > 0) {
                     sameVersion.add(a.getKey());
                 }
+                if (theirs < local && theirs > behind) {
+                    behind = theirs;
+                    newestBehind = a.getKey();
+                }
             }
             if (newest == null && !sameVersion.isEmpty()) {
                 return settleSameVersion(id, local, sameVersion, ring);
@@ -274,12 +309,35 @@ final class OwnerSaves {
                         + "did not answer the version check within socket-timeout and may hold a newer copy than "
                         + "version " + local + " here; try again", null));
             }
+            if (newest == null && newestBehind != null && unacknowledgedUpTo(id, behind)) {
+                // A peer holds a version this server never saw acknowledged, below its own: every save
+                // acknowledged with a backup is on a peer, so this server's versions above the peer's never
+                // were (it died before its backup answered), while the peer, acting as owner, may have
+                // acknowledged writes on the older version. The peer's copy wins.
+                return fetch(id, newestBehind, local, ring, true);
+            }
             if (newest == null) {
                 becameCurrent(id, ring);
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            return fetchNewer(id, newest, local, ring);
+            return fetch(id, newest, local, ring, false);
         }, executor);
+    }
+
+    /** The highest version of {@code id} known acknowledged, by this process or by the record on disk. */
+    private long confirmedVersion(String id) {
+        long known = node.confirmedVersion(id);
+        // The record's mark never exceeds its version: then the disk has nothing higher to say, and
+        // the common save (its previous version acknowledged in this process) reads no record.
+        return known >= copy.version(id) ? known : Math.max(known, copy.confirmedVersion(id));
+    }
+
+    /**
+     * Whether this server's copy holds saves of its own, up to {@code version} at least, that it never
+     * saw acknowledged, and none of them still waits for its backup.
+     */
+    private boolean unacknowledgedUpTo(String id, long version) {
+        return version > confirmedVersion(id) && !node.backingUp(id);
     }
 
     /**
@@ -353,20 +411,28 @@ final class OwnerSaves {
         return true;
     }
 
-    private CompletableFuture<Void> fetchNewer(String id, ClusterMember newest, long local, List<ClusterMember> ring) {
-        return transport.request(newest, webApp, MessageType.READ_COPY, WireFormat.id(id)).handleAsync((reply, e) -> {
+    /**
+     * Takes {@code from}'s copy: a newer one, or with {@code overUnacknowledged} an older one that
+     * replaces this server's saves that were never acknowledged ({@link #unacknowledgedUpTo}).
+     */
+    private CompletableFuture<Void> fetch(String id, ClusterMember from, long local, List<ClusterMember> ring,
+            boolean overUnacknowledged) {
+        return transport.request(from, webApp, MessageType.READ_COPY, WireFormat.id(id)).handleAsync((reply, e) -> {
             if (e != null) {
-                // Serving this server's older copy would show the client a version behind one it saw, and a
-                // save on it would fork the session: the request fails, and the next one tries again.
+                // Serving this server's copy would show the client a version behind one it saw (or writes never
+                // acknowledged), and a save on it would fork the session: the request fails, the next one tries again.
+                String holds = overUnacknowledged ? "the acknowledged copy of" : "a newer version than";
                 throw new CompletionException(new SessionStoreException(ClusterSessions.STORE, id, "server "
-                        + newest.name() + " holds a newer version than this server's " + local
-                        + " but did not send it (" + cause(e).getMessage() + "); try the request again", cause(e)));
+                        + from.name() + " holds " + holds + " this server's version " + local + " but did not send it ("
+                        + cause(e).getMessage() + "); try the request again", cause(e)));
             }
             if (WireFormat.status(reply) == Reply.OK) {
                 StoredSession theirs = WireFormat.readRecord(WireFormat.body(reply));
                 try {
                     synchronized (node.lock(id)) {
-                        if (theirs.version() > copy.version(id)) {
+                        boolean take = theirs.version() > copy.version(id) || overUnacknowledged
+                                && copy.version(id) == local && unacknowledgedUpTo(id, theirs.version());
+                        if (take) {
                             copy.write(theirs);
                             node.changedElsewhere(id);
                         }
@@ -374,8 +440,8 @@ final class OwnerSaves {
                 } catch (SessionRemovedException removed) {
                     return null; // invalidated here: the tombstone wins over any copy
                 }
-                LOG.info("{}session {}: took version {} from {} over this server's version {}", prefix, shorten(id),
-                        theirs.version(), newest.name(), local);
+                LOG.info("{}session {}: took version {} from {} over this server's {}version {}", prefix, shorten(id),
+                        theirs.version(), from.name(), overUnacknowledged ? "unacknowledged " : "", local);
             }
             becameCurrent(id, ring);
             return null;
@@ -399,18 +465,23 @@ final class OwnerSaves {
             sendWholeToFirstLive(id, targets, at + 1);
             return;
         }
+        long version = copy.version(id); // sent at this version or a later one
         sendWhole(id, target).whenComplete((r, e) -> {
             if (e == null) {
-                backedUpOn(id, target);
+                backedUpOn(id, target, version);
             } else if (cause(e) instanceof ClusterException) {
                 sendWholeToFirstLive(id, targets, at + 1);
             }
         });
     }
 
-    /** Records where the second copy is, for {@link BackupRepair}; false: this server's copy was not stale. */
-    private boolean backedUpOn(String id, ClusterMember target) {
+    /**
+     * Records where the second copy is, for {@link BackupRepair}, and that {@code version} is acknowledged;
+     * false: this server's copy was not stale.
+     */
+    private boolean backedUpOn(String id, ClusterMember target, long version) {
         node.backedUp.backedUp(id, target);
+        node.confirmed(id, version);
         return false;
     }
 

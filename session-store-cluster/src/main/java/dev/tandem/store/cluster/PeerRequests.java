@@ -136,7 +136,7 @@ final class PeerRequests {
             long local = copy.version(id);
             if (local == r.base()) {
                 try {
-                    copy.apply(r.change(), r.version());
+                    copy.apply(r.change(), r.version(), r.version()); // a backup's copy: the second one
                 } catch (SessionRemovedException e) {
                     return WireFormat.reply(Reply.REMOVED);
                 }

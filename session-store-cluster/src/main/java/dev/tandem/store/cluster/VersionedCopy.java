@@ -30,6 +30,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class VersionedCopy {
     /** Starts with NUL, which no servlet attribute name a person writes contains. */
     static final String VERSION_ATTRIBUTE = "\u0000tandem.cluster-version";
+    /**
+     * On a record this server wrote as acting owner, in the same disk write: the highest version of
+     * the session it knew acknowledged then (by a backup, or with no peer up by this disk alone);
+     * the versions above it may never have been. Absent when the whole record is acknowledged: any
+     * write that is not an owner's save (a backup's copy, a copy taken from a peer) drops it, and so
+     * does a save acknowledged with no backup. It is not cleared when a backup acknowledges (that
+     * would cost a second disk write per save): that backup shows the version to anyone who asks.
+     */
+    static final String CONFIRMED_ATTRIBUTE = "\u0000tandem.cluster-confirmed";
 
     private final SessionStore disk;
     private final SessionStore removals;
@@ -64,6 +73,7 @@ final class VersionedCopy {
         }
         Map<String, byte[]> attributes = new HashMap<>(stored.attributes());
         byte[] version = attributes.remove(VERSION_ATTRIBUTE);
+        attributes.remove(CONFIRMED_ATTRIBUTE);
         long clusterVersion = version == null ? stored.version() : ByteBuffer.wrap(version).getLong();
         knownVersions.put(id, new long[] {stored.version(), clusterVersion});
         return new StoredSession(id, clusterVersion, stored.creationTime(), stored.lastAccessedTime(),
@@ -81,16 +91,44 @@ final class VersionedCopy {
         return s == null ? 0 : s.version();
     }
 
-    /** Applies a delta and labels the result {@code version}. */
-    void apply(SessionChange change, long version) {
+    /**
+     * Applies a delta and labels the result {@code version}, of which the versions up to
+     * {@code confirmed} are known acknowledged ({@link #CONFIRMED_ATTRIBUTE}; all of them if it is
+     * at least {@code version}).
+     */
+    void apply(SessionChange change, long version, long confirmed) {
         Map<String, byte[]> changed = new HashMap<>(change.changed());
         changed.put(VERSION_ATTRIBUTE, encode(version));
+        Set<String> removed = new HashSet<>(change.removed());
+        if (confirmed < version) {
+            changed.put(CONFIRMED_ATTRIBUTE, encode(confirmed));
+        } else {
+            removed.add(CONFIRMED_ATTRIBUTE);
+        }
         long diskVersion = disk.save(new SessionChange(change.id(), change.creationTime(), change.lastAccessedTime(),
-                change.maxInactiveInterval(), changed, change.removed()));
+                change.maxInactiveInterval(), changed, removed));
         knownVersions.put(change.id(), new long[] {diskVersion, version});
     }
 
-    /** Replaces the copy by {@code record}, at the record's version. */
+    /** The highest version of the copy known acknowledged (its version unless an owner's save left it lower); 0 if none. */
+    long confirmedVersion(String id) {
+        StoredSession stored = disk.load(id);
+        if (stored == null) {
+            return 0;
+        }
+        byte[] confirmed = stored.attributes().get(CONFIRMED_ATTRIBUTE);
+        return confirmed != null ? ByteBuffer.wrap(confirmed).getLong() : read(id).version();
+    }
+
+    /** Marks the whole copy acknowledged if it is still at {@code version}. */
+    void confirm(String id, long version) {
+        StoredSession s = read(id);
+        if (s != null && s.version() == version && confirmedVersion(id) < version) {
+            write(s);
+        }
+    }
+
+    /** Replaces the copy by {@code record}, at the record's version, all of it acknowledged. */
     void write(StoredSession record) {
         StoredSession existing = disk.load(record.id());
         Set<String> removed = new HashSet<>();

@@ -42,6 +42,10 @@ final class SimNetwork {
     private final long[] lastDelivered;
     private long messages;
     private Consumer<SimNode> crashAfterBackupAck = node -> { };
+    /** -Dtandem.sim.messages=true traces every message (for replaying one seed; the trace is long). */
+    private static final boolean MESSAGES = Boolean.getBoolean("tandem.sim.messages");
+    private static final String[] TYPES = {"?", "VERSION", "LOAD", "STORE", "REPLICATE", "REPLICATE_FULL", "TOUCH",
+        "REMOVE", "READ_COPY", "OWNER_VERSION", "MISSED"};
 
     SimNetwork(SimScheduler scheduler, SplittableRandom random, SimTrace trace, ClusterTopology topology, Settings settings) {
         this.scheduler = scheduler;
@@ -115,6 +119,48 @@ final class SimNetwork {
         return false;
     }
 
+    private void message(String what) {
+        if (MESSAGES) {
+            trace.line(what);
+        }
+    }
+
+    private static String describe(int type, byte[] payload) {
+        String name = type < TYPES.length ? TYPES[type] : String.valueOf(type);
+        try {
+            return switch (type) {
+                case MessageType.REPLICATE -> {
+                    WireFormat.Replica r = WireFormat.readReplica(payload);
+                    yield name + " " + r.change().id() + " " + r.base() + "->" + r.version() + " "
+                            + r.change().changed().keySet() + " -" + r.change().removed();
+                }
+                case MessageType.REPLICATE_FULL -> {
+                    var r = WireFormat.readRecord(payload);
+                    yield name + " " + r.id() + " v" + r.version() + " " + r.attributes().keySet();
+                }
+                case MessageType.STORE -> name + " " + WireFormat.readChange(payload).id();
+                case MessageType.TOUCH -> name + " " + WireFormat.readTouch(payload).id();
+                case MessageType.MISSED -> name + " " + WireFormat.readIds(payload);
+                default -> name + " " + WireFormat.readId(payload);
+            };
+        } catch (RuntimeException e) {
+            return name;
+        }
+    }
+
+    private static String describeReply(byte[] bytes, Throwable error) {
+        if (error != null) {
+            return "failed: " + error;
+        }
+        try {
+            String status = String.valueOf(WireFormat.status(bytes));
+            String number = bytes.length >= 9 ? " number " + WireFormat.number(bytes) : "";
+            return "status " + status + number + " (" + bytes.length + " bytes)";
+        } catch (RuntimeException e) {
+            return bytes.length + " bytes";
+        }
+    }
+
     private final class Transport implements ClusterTransport {
         private final SimNode self;
         private final int incarnation;
@@ -168,6 +214,11 @@ final class SimNetwork {
                 throw new IllegalArgumentException("bad request to " + peer.name() + " of type " + type);
             }
             CompletableFuture<byte[]> reply = new CompletableFuture<>();
+            if (MESSAGES) {
+                String what = self.name() + "->" + peer.name() + " " + describe(type, payload);
+                reply.whenComplete((bytes, e) -> message("reply at " + self.name() + " to " + what + ": "
+                        + describeReply(bytes, e)));
+            }
             if (!isUp(peer)) {
                 here(0, () -> failUnavailable(peer, reply, false));
                 return reply;
@@ -186,12 +237,15 @@ final class SimNetwork {
                 return reply;
             }
             if (chance(settings.dropRate(), "drop")) {
+                message(self.name() + "->" + peer.name() + " " + describe(type, payload) + " dropped");
                 return reply;
             }
             long message = ++messages;
             int targetIncarnation = target.incarnation();
             byte[] sent = payload.clone();
             long delay = latency();
+            message("msg " + message + " " + self.name() + "->" + peer.name() + " " + describe(type, payload)
+                    + " sent, arrives in " + delay + "ms");
             scheduler.after(delay, () -> deliver(target, targetIncarnation, message, type, sent, reply));
             if (chance(settings.duplicateRate(), "duplicate")) {
                 scheduler.after(delay, () -> deliver(target, targetIncarnation, message, type, sent,
@@ -225,7 +279,10 @@ final class SimNetwork {
                 } catch (RuntimeException e) {
                     answer = CompletableFuture.failedFuture(e);
                 }
-                answer.whenComplete((bytes, e) -> answerBack(target, type, bytes, e, reply));
+                answer.whenComplete((bytes, e) -> {
+                    message("msg " + message + " handled by " + target.name() + ": " + describeReply(bytes, e));
+                    answerBack(target, type, bytes, e, reply);
+                });
             });
         }
 

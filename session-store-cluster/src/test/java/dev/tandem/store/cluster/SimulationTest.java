@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The deterministic simulation of the cluster protocol (issue 10, RELIABILITY.md). CI runs a fixed
  * range of seeds; {@code -Dtandem.sim.seeds=200000} runs a long sweep, {@code -Dtandem.sim.first=N}
- * moves the range, {@code -Dtandem.sim.seed=N} replays one seed and prints its trace. Seeds known
+ * moves the range, {@code -Dtandem.sim.seed=N} replays one seed and prints its trace (with
+ * {@code -Dtandem.sim.messages=true}, every message between the servers too). Seeds known
  * to break a promise still ({@link SimulationRegressionTest#KNOWN_OPEN}, listed in RELIABILITY.md)
  * are counted in the summary but do not fail the build; any other does.
  */

@@ -23,6 +23,10 @@ final class SingleThreadNetwork {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private final Map<String, RequestHandler> handlers = new HashMap<>(); // server name + " " + web-app
     private final Set<String> down = new HashSet<>();
+    /** Servers whose next request's connection breaks (the peer is not marked down). */
+    private final Set<String> breakNext = new HashSet<>();
+    /** Servers whose requests are lost on the way (a process about to die). */
+    private final Set<String> losing = new HashSet<>();
     private final ClusterTopology topology;
 
     SingleThreadNetwork(ClusterTopology topology) {
@@ -38,8 +42,20 @@ final class SingleThreadNetwork {
         down.add(server);
     }
 
+    /** {@code server} is reachable again (its requests too, if it was restarted after {@link #loseRequestsFrom}). */
     void up(String server) {
         down.remove(server);
+        losing.remove(server);
+    }
+
+    /** The next request to {@code server} fails as a connection lost under it would, and the peer stays up. */
+    void breakNextRequestTo(String server) {
+        breakNext.add(server);
+    }
+
+    /** Requests from {@code server} are lost on the way from now on: it never hears back. */
+    void loseRequestsFrom(String server) {
+        losing.add(server);
     }
 
     /** Runs tasks until {@code operation} completes; fails if nothing is left to run before it does. */
@@ -79,8 +95,12 @@ final class SingleThreadNetwork {
                 CompletableFuture<byte[]> reply = new CompletableFuture<>();
                 tasks.add(() -> {
                     RequestHandler handler = handlers.get(peer.name() + " " + webApp);
-                    if (down.contains(peer.name()) || down.contains(self.name()) || handler == null) {
+                    if (down.contains(peer.name()) || down.contains(self.name()) || handler == null
+                            || breakNext.remove(peer.name())) {
                         reply.completeExceptionally(SimulatedFaults.unavailable(peer.name()));
+                        return;
+                    }
+                    if (losing.contains(self.name())) {
                         return;
                     }
                     handler.handle(self, type, payload.clone()).whenComplete((answer, e) -> tasks.add(() -> {

@@ -13,6 +13,7 @@ import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -27,20 +28,24 @@ import org.junit.jupiter.api.Timeout;
 class SingleThreadProtocolTest {
     private final ClusterTopology topology = ClusterTopology.parse("cluster", "a=h:1 b=h:2 c=h:3");
     private final SingleThreadNetwork network = new SingleThreadNetwork(topology);
+    private final Clock clock = Clock.systemUTC();
+    /** Each server's disk copy, which outlives its process. */
+    private final Map<String, VersionedCopy> disks = new HashMap<>();
     private final ClusterSessions a = node("a");
     private final ClusterSessions b = node("b");
     private final ClusterSessions c = node("c");
 
+    /** Starts server {@code name}'s process on its disk copy (a new one the first time). */
     private ClusterSessions node(String name) {
-        Clock clock = Clock.systemUTC();
-        StoreContext context = new StoreContext("app", Map.of(), clock, Duration.ofMinutes(30), getClass().getClassLoader());
-        SessionStore disk = new MemoryStoreProvider().create(context);
-        SessionStore removals = new MemoryStoreProvider().create(context);
-        SessionStore notices = new MemoryStoreProvider().create(context);
-        return new ClusterSessions("app", network.transport(name), new VersionedCopy(disk, removals, notices, clock,
-                Duration.ofMinutes(30)),
-                clock, new SplittableRandom(42), BackupMode.SYNC, network.executor(), id -> { },
-                () -> {});
+        VersionedCopy copy = disks.computeIfAbsent(name, n -> {
+            StoreContext context = new StoreContext("app", Map.of(), clock, Duration.ofMinutes(30), getClass().getClassLoader());
+            SessionStore disk = new MemoryStoreProvider().create(context);
+            SessionStore removals = new MemoryStoreProvider().create(context);
+            SessionStore notices = new MemoryStoreProvider().create(context);
+            return new VersionedCopy(disk, removals, notices, clock, Duration.ofMinutes(30));
+        });
+        return new ClusterSessions("app", network.transport(name), copy, clock, new SplittableRandom(42), BackupMode.SYNC,
+                network.executor(), id -> { }, () -> {});
     }
 
     @Test
@@ -71,8 +76,47 @@ class SingleThreadProtocolTest {
         assertNull(network.run(c.loadAsync(id)));
     }
 
+    @Test
+    void aSaveWhoseConnectionToTheBackupBrokeIsSentToItAgainRatherThanAcknowledgedWithOneCopy() {
+        String id = SessionId.generate("ab");
+        network.down("c");
+        assertEquals(1, network.run(a.saveAsync(change(id, "1"))));
+        network.breakNextRequestTo("b"); // b restarted under the request, say: it is up again
+        assertEquals(2, network.run(a.saveAsync(change(id, "2"))));
+        assertEquals(2, disks.get("b").version(id), "the acknowledged save is on the backup too");
+    }
+
+    @Test
+    void aRestartedOwnerGivesUpItsUnacknowledgedSavesForTheWriteTheActingOwnerAcknowledgedMeanwhile() {
+        String id = SessionId.generate("ab");
+        assertEquals(1, network.run(a.saveAsync(change(id, "1"))));
+        network.settle();
+        // a applies two saves to its disk copy, their backups are lost on the way, and a dies before it hears.
+        network.loseRequestsFrom("a");
+        a.saveAsync(change(id, "2"));
+        a.saveAsync(change(id, "3", "k"));
+        network.settle();
+        assertEquals(3, disks.get("a").version(id));
+        network.down("a");
+
+        // b acts as owner and acknowledges a write on the last version a's backup acknowledged.
+        assertEquals(2, network.run(b.saveAsync(change(id, "acknowledged", "m"))));
+        network.settle();
+
+        ClusterSessions restarted = node("a");
+        network.up("a");
+        StoredSession read = network.run(restarted.loadAsync(id));
+        assertEquals(2, read.version());
+        assertEquals("acknowledged", new String(read.attributes().get("m"), UTF_8));
+        assertNull(read.attributes().get("k"), "a write no backup acknowledged is gone");
+    }
+
     private static SessionChange change(String id, String value) {
+        return change(id, value, "n");
+    }
+
+    private static SessionChange change(String id, String value, String attribute) {
         long now = System.currentTimeMillis();
-        return new SessionChange(id, now, now, 1800, Map.of("n", value.getBytes(UTF_8)), java.util.Set.of());
+        return new SessionChange(id, now, now, 1800, Map.of(attribute, value.getBytes(UTF_8)), java.util.Set.of());
     }
 }
