@@ -2,7 +2,6 @@ package dev.tandem.serial;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
 import java.util.Objects;
 
 /**
@@ -23,18 +22,13 @@ public final class KryoCodec implements AttributeCodec {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final ClassFilter filter;
-    private final Pool<Worker> pool;
+    private final SlotPool<Worker> pool;
 
     public KryoCodec(ClassLoader classLoader, ClassFilter filter) {
         Objects.requireNonNull(classLoader, "classLoader");
         this.filter = Objects.requireNonNull(filter, "filter");
-        this.pool = new Pool<>(true, false, 4 * Runtime.getRuntime().availableProcessors()) {
-            @Override
-            protected Worker create() {
-                return new Worker(new AttributeKryo(classLoader, filter),
-                        new Output(INITIAL_BUFFER, -1), new BoundedInput());
-            }
-        };
+        this.pool = new SlotPool<>(4 * Runtime.getRuntime().availableProcessors(), () -> new Worker(
+                new AttributeKryo(classLoader, filter), new Output(INITIAL_BUFFER, -1), new BoundedInput()));
     }
 
     @Override
