@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.session.spi.MutableClock;
 import dev.tandem.session.spi.SessionStore;
-import dev.tandem.session.spi.StoreContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +30,7 @@ class DeltaChainRecoveryTest {
     private final LargeSession session = new LargeSession();
 
     private SessionStore open() {
-        return new FileStoreProvider().create(new StoreContext("app", Map.of("path", root.toString()), clock,
-                Duration.ofMinutes(30), getClass().getClassLoader()));
+        return LargeSession.openStore(root, clock);
     }
 
     private Path file(String suffix) {

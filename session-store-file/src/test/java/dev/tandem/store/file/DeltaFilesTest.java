@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.session.spi.MutableClock;
 import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionStore;
-import dev.tandem.session.spi.StoreContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +28,7 @@ class DeltaFilesTest {
     private final LargeSession session = new LargeSession();
 
     private SessionStore open() {
-        return new FileStoreProvider().create(new StoreContext("app", Map.of("path", root.toString()), clock,
-                Duration.ofMinutes(30), getClass().getClassLoader()));
+        return LargeSession.openStore(root, clock);
     }
 
     private Path directory() {

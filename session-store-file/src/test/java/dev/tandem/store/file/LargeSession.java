@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.tandem.session.SessionId;
 import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionStore;
+import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +35,12 @@ final class LargeSession {
     final String id = SessionId.generate("aa");
     final Map<String, byte[]> expected = new HashMap<>();
     private long lastAccess = TIME;
+
+    /** A file store on {@code root} for web-app {@code app}, on {@code clock}. */
+    static SessionStore openStore(Path root, Clock clock) {
+        return new FileStoreProvider().create(new StoreContext("app", Map.of("path", root.toString()), clock,
+                Duration.ofMinutes(30), LargeSession.class.getClassLoader()));
+    }
 
     /** The first save: every attribute, filled with 0. */
     SessionChange whole() {
