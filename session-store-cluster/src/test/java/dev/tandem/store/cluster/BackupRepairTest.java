@@ -10,7 +10,6 @@ import dev.tandem.session.spi.StoredSession;
 import dev.tandem.testing.Await;
 import dev.tandem.testing.TestClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +75,7 @@ class BackupRepairTest {
             cluster.start(1);
 
             Path copies = directory.resolve("node-b").resolve("copies").resolve("test-app");
-            Await.until("b's disk copy holds the session again", Duration.ofSeconds(30), () -> holds(copies, id));
+            Await.until("b's disk copy holds the session again", Duration.ofSeconds(30), () -> ChildCluster.holds(copies, id));
             cluster.stop(0);
             StoredSession onB = cluster.node(1).load(id);
             assertEquals(2, onB.version());
@@ -87,17 +86,6 @@ class BackupRepairTest {
     private static SessionChange change(String id, String count) {
         long now = System.currentTimeMillis();
         return new SessionChange(id, now, now, 1800, Map.of("count", count.getBytes(UTF_8)), Set.of());
-    }
-
-    private static boolean holds(Path copies, String id) {
-        if (!Files.isDirectory(copies)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(copies)) {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith(id + "."));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void wipe(Path path) throws IOException {

@@ -83,7 +83,11 @@ final class ChildCluster implements AutoCloseable {
 
     /** Whether {@code node}'s disk copy (a file store: files {@code <id>.<version>}) holds session {@code id}. */
     boolean holds(int node, String id) {
-        Path copies = directory.resolve("node-" + NAMES[node]).resolve("copies").resolve("app");
+        return holds(directory.resolve("node-" + NAMES[node]).resolve("copies").resolve("app"), id);
+    }
+
+    /** Whether the disk copy directory {@code copies} holds a file of session {@code id}. */
+    static boolean holds(Path copies, String id) {
         if (!Files.isDirectory(copies)) {
             return false;
         }
