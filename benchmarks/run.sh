@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark of BENCHMARKS.md in one run, each against its anchor measured in the same run, and
-# BENCHMARKS.md rewritten with the figures (about 12 minutes on 2 cores).
+# BENCHMARKS.md rewritten with the figures (about 10 minutes on 2 idle cores, 14 on busy ones).
 #   ./benchmarks/run.sh            full run; rewrites BENCHMARKS.md
 #   ./benchmarks/run.sh --smoke    a few seconds per benchmark; fails on errors; writes nothing
 # Installs wrk, HAProxy, iproute2 and PostgreSQL from Debian packages when missing (run as root), starts

@@ -22,8 +22,8 @@ final class BenchmarksMarkdown {
         md.append("Command: `").append(command).append("` (builds the module, installs wrk, HAProxy and PostgreSQL "
                 + "from Debian packages if missing, runs everything below on 127.0.0.1 and rewrites this file; "
                 + "`./benchmarks/run.sh --smoke` runs each benchmark for a moment, fails on errors and writes nothing).\n\n");
-        md.append("**Noise.** This machine has 2 cores shared with other jobs (other build and test runs were "
-                + "going on during this run), and the load generator shares them with the servers. Absolute "
+        md.append("**Noise.** This machine has 2 cores, which other jobs may share (the load averages above "
+                + "tell how busy it was), and the load generator shares them with the servers. Absolute "
                 + "figures move from run to run; what is comparable is each ratio against its anchor, measured "
                 + "in the same run with rounds interleaved (A, B, C, then B, C, A, ...) and repeated, shown as "
                 + "median (min–max) over the rounds.\n\n");
