@@ -6,7 +6,6 @@ import dev.tandem.examples.demo.NodeProcess;
 import dev.tandem.examples.demo.StoreChoice;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -71,7 +70,7 @@ final class ChaosCluster implements AutoCloseable {
                     "-Dtandem.server-id=" + name, "-Dtandem.cluster-secret=" + clusterSecret,
                     "-cp", System.getProperty("java.class.path"), AppNode.class.getName(),
                     "--http-port", String.valueOf(httpPorts.get(i)), "--store", options.store().toString(),
-                    "--dir", dir.toString(), "--cluster", addresses(names, clusterPorts),
+                    "--dir", dir.toString(), "--cluster", NodeProcess.clusterList(HOST, names, clusterPorts),
                     "--web-apps", "chaos"));
             if (options.store() == StoreChoice.CLUSTER) {
                 command.addAll(List.of("--param", "backup-mode=" + options.backupMode()));
@@ -80,7 +79,8 @@ final class ChaosCluster implements AutoCloseable {
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (NodeProcess node : nodes.values()) {
-            started.add(CompletableFuture.runAsync(() -> startNode(node), runnable -> daemon(runnable, node.name())));
+            started.add(CompletableFuture.runAsync(() -> node.startUnchecked(START_TIMEOUT),
+                    runnable -> daemon(runnable, node.name())));
         }
         try {
             CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
@@ -98,7 +98,7 @@ final class ChaosCluster implements AutoCloseable {
         dispatch.setName("tandem-dispatch");
         dispatch.setAsyncSupported(true);
         // As the demo's web tier: a killed node is tried again after 2 s, connecting gives up after 1 s.
-        dispatch.setInitParameters(Map.of("cluster", addresses(names, httpPorts), "recover-time", "2s",
+        dispatch.setInitParameters(Map.of("cluster", NodeProcess.clusterList(HOST, names, httpPorts), "recover-time", "2s",
                 "connect-timeout", "1s"));
         context.addFilter(dispatch, "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
@@ -115,22 +115,6 @@ final class ChaosCluster implements AutoCloseable {
         Thread thread = new Thread(runnable, "chaos-start-" + name);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static void startNode(NodeProcess node) {
-        try {
-            node.start(START_TIMEOUT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String addresses(List<String> names, List<Integer> ports) {
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            entries.add(names.get(i) + "=" + HOST + ":" + ports.get(i));
-        }
-        return String.join(" ", entries);
     }
 
     private static int freePort() throws IOException {

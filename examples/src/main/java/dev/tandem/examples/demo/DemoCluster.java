@@ -44,7 +44,7 @@ public final class DemoCluster implements AutoCloseable {
         List<Integer> httpPorts = options.httpPorts().stream().map(DemoCluster::portOrFree).toList();
         List<Integer> clusterPorts = options.clusterPorts().stream().map(DemoCluster::portOrFree).toList();
         List<String> names = DemoOptions.NODES;
-        String clusterList = addresses(names, clusterPorts);
+        String clusterList = NodeProcess.clusterList(HOST, names, clusterPorts);
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String clusterSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -65,8 +65,8 @@ public final class DemoCluster implements AutoCloseable {
         }
         DemoCluster demo = new DemoCluster(options, nodes, httpPorts);
         try {
-            inParallel(nodes.values(), DemoCluster::startNode);
-            demo.webTier = DemoWebTier.start(options.webPort(), addresses(names, httpPorts), demo);
+            inParallel(nodes.values(), node -> node.startUnchecked(START_TIMEOUT));
+            demo.webTier = DemoWebTier.start(options.webPort(), NodeProcess.clusterList(HOST, names, httpPorts), demo);
             return demo;
         } catch (CompletionException e) {
             demo.close();
@@ -75,22 +75,6 @@ public final class DemoCluster implements AutoCloseable {
             demo.close();
             throw e;
         }
-    }
-
-    private static void startNode(NodeProcess node) {
-        try {
-            node.start(START_TIMEOUT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String addresses(List<String> names, List<Integer> ports) {
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            entries.add(names.get(i) + "=" + HOST + ":" + ports.get(i));
-        }
-        return String.join(" ", entries);
     }
 
     private static int portOrFree(int port) {

@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +110,24 @@ public final class NodeProcess {
     }
 
     /** Kills the JVM like a crash and waits until it is gone. */
+    /** {@link #start}, with a failure to start thrown unchecked: for starting several nodes in parallel tasks. */
+    public void startUnchecked(Duration timeout) {
+        try {
+            start(timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code cluster} list as Tandem's init-params take it: {@code name=host:port} for each node, in order. */
+    public static String clusterList(String host, List<String> names, List<Integer> ports) {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            entries.add(names.get(i) + "=" + host + ":" + ports.get(i));
+        }
+        return String.join(" ", entries);
+    }
+
     public synchronized void kill() {
         Process p = process;
         if (p == null) {
