@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,8 +99,14 @@ final class ChaosCluster implements AutoCloseable {
         dispatch.setName("tandem-dispatch");
         dispatch.setAsyncSupported(true);
         // As the demo's web tier: a killed node is tried again after 2 s, connecting gives up after 1 s.
-        dispatch.setInitParameters(Map.of("cluster", NodeProcess.clusterList(HOST, names, httpPorts), "recover-time", "2s",
-                "connect-timeout", "1s"));
+        Map<String, String> params = new HashMap<>(Map.of("cluster", NodeProcess.clusterList(HOST, names, httpPorts),
+                "recover-time", "2s", "connect-timeout", "1s"));
+        if (options.balancer() == ChaosOptions.Balancer.ROUND_ROBIN) {
+            // Sticky routing reads the session cookie: a name no client sends leaves every request to
+            // the round-robin balancer, as behind a balancer that knows nothing of sessions.
+            params.put("cookie-name", "CHAOS_NOT_STICKY");
+        }
+        dispatch.setInitParameters(params);
         context.addFilter(dispatch, "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
         server.start();

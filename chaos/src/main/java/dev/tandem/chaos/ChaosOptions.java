@@ -11,17 +11,38 @@ import java.util.List;
  * the store's backup mode, and where the nodes keep their files and logs.
  */
 record ChaosOptions(Duration duration, int kills, int nodes, int sessions, int threads, Duration thinkTime,
-        String backupMode, StoreChoice store, long seed, Path workDir) {
+        String backupMode, Balancer balancer, StoreChoice store, long seed, Path workDir) {
+
+    /** How the web tier spreads requests: the dispatch filter's sticky routing, or none of it. */
+    enum Balancer {
+        STICKY, ROUND_ROBIN;
+
+        static Balancer parse(String value) {
+            return switch (value) {
+                case "sticky" -> STICKY;
+                case "round-robin" -> ROUND_ROBIN;
+                default -> throw new IllegalArgumentException("--balancer must be sticky or round-robin, not '" + value
+                        + "'");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return this == STICKY ? "sticky" : "round-robin";
+        }
+    }
 
     static final String USAGE = """
             usage: ./chaos/run.sh [--minutes 2] [--kills 10] [--nodes 3] [--sessions 200] [--threads 24]
                                   [--think-ms 400] [--backup-mode sync|async] [--store cluster|file|memory]
-                                  [--seed N] [--work-dir chaos/target/run]
+                                  [--balancer sticky|round-robin] [--seed N] [--work-dir chaos/target/run]
             Starts a web tier (the dispatch filter) and --nodes app-node JVMs on the cluster store on 127.0.0.1,
             drives --sessions client sessions that keep a ledger of every acknowledged write, SIGKILLs one node at
             a time (--kills over the run, some of them graceful restarts on top), then checks every session and
             prints one table. Exits 2 when an acknowledged write was lost, an invalidated session came back or a
             session was served older than already seen (with --backup-mode async these are reported, not failed).
+            --balancer round-robin: the web tier ignores the session id and sends each request to the next node,
+            as DNS round robin or an L4 balancer would, so most requests land on a node that does not own the session.
             --store file --nodes 1: one node on the file store, killed and restarted (its sessions come back from
             disk). --store memory: the negative control; its kills lose sessions, which the run must report.""";
 
@@ -60,6 +81,7 @@ record ChaosOptions(Duration duration, int kills, int nodes, int sessions, int t
         int threads = 24;
         long thinkMs = 400;
         String backupMode = "sync";
+        Balancer balancer = Balancer.STICKY;
         StoreChoice store = StoreChoice.CLUSTER;
         long seed = System.nanoTime();
         Path workDir = Path.of("chaos", "target", "run");
@@ -81,6 +103,7 @@ record ChaosOptions(Duration duration, int kills, int nodes, int sessions, int t
                 case "--threads" -> threads = Integer.parseInt(value);
                 case "--think-ms" -> thinkMs = Long.parseLong(value);
                 case "--backup-mode" -> backupMode = value;
+                case "--balancer" -> balancer = Balancer.parse(value);
                 case "--store" -> store = StoreChoice.parse(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--work-dir" -> workDir = Path.of(value);
@@ -89,12 +112,12 @@ record ChaosOptions(Duration duration, int kills, int nodes, int sessions, int t
         }
         Duration duration = Duration.ofMillis(Math.round(minutes * 60_000));
         return new ChaosOptions(duration, kills, nodes, sessions, threads, Duration.ofMillis(thinkMs), backupMode,
-                store, seed, workDir);
+                balancer, store, seed, workDir);
     }
 
     String commandLine() {
         return "./chaos/run.sh --minutes " + duration.toSeconds() / 60.0 + " --kills " + kills + " --nodes " + nodes
                 + " --sessions " + sessions + " --threads " + threads + " --think-ms " + thinkTime.toMillis()
-                + " --backup-mode " + backupMode + " --store " + store + " --seed " + seed;
+                + " --backup-mode " + backupMode + " --balancer " + balancer + " --store " + store + " --seed " + seed;
     }
 }

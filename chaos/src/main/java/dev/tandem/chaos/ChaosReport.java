@@ -35,7 +35,8 @@ final class ChaosReport {
         t.append("| measure | value |\n|---|---:|\n");
         row(t, "app nodes / client sessions / client threads",
                 options.nodes() + " / " + options.sessions() + " / " + options.threads());
-        row(t, "store / backup mode", options.store() + " / " + options.backupMode());
+        row(t, "store / backup mode / balancer", options.store() + " / " + options.backupMode() + " / "
+                + options.balancer());
         row(t, "requests", tally.requests.sum());
         row(t, "successful responses", tally.successes.sum());
         row(t, "writes acknowledged", tally.writesAcknowledged.sum());

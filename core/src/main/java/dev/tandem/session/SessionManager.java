@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,6 +45,10 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
     private final StoreHealth health;
     private final FailedWrites failedWrites;
+    /** always-load-session, unless the store decides alone which copies to check. */
+    private final boolean alwaysLoad;
+    /** Sessions being loaded now, each with whether the store reported a change elsewhere since. */
+    private final Map<String, AtomicBoolean> loadsInProgress = new ConcurrentHashMap<>();
 
     SessionManager(SessionConfig config, SessionStore store, AttributeCodec codec, SessionListeners listeners,
                    Clock clock, String webApp, ServletContext servletContext) {
@@ -60,6 +65,11 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
             return t;
         });
         this.health = new StoreHealth(webApp, config.persistentStore());
+        Optional<String> ignored = store.whyAlwaysLoadSessionIsIgnored();
+        this.alwaysLoad = config.alwaysLoadSession() && ignored.isEmpty();
+        if (config.alwaysLoadSession() && ignored.isPresent()) {
+            LOG.info("[{}] always-load-session=true is ignored: {}", webApp, ignored.get());
+        }
         this.failedWrites = new FailedWrites(webApp, store, health, scheduler, s -> save(s, false, true));
         long every = config.reaperInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
@@ -93,12 +103,20 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
             sessions.remove(id, session);
             session = null;
         }
-        if (session != null && (config.alwaysLoadSession() || store.checkVersionBeforeUse(id)) && isStale(session)) {
-            sessions.remove(id, session);
-            session = null;
-        }
-        if (session == null) {
-            session = sessions.computeIfAbsent(id, this::load);
+        if (session != null) {
+            StoredSession fresh = checkedWithStore(session);
+            if (fresh != StoredSession.UNCHANGED) {
+                sessions.remove(id, session);
+                if (fresh == null) {
+                    return null;
+                }
+                session = sessions.computeIfAbsent(id, key -> activate(fresh));
+                if (session == null) {
+                    return null;
+                }
+            }
+        } else {
+            session = loadOnce(id);
             if (session == null) {
                 return null;
             }
@@ -207,8 +225,14 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
             SessionChange change = new SessionChange(session.getId(), session.creation(), accessTime,
                     session.getMaxInactiveInterval(), bytes, removedNames);
             try {
+                long base = session.version();
                 long version = store.save(change);
                 session.saved(version, accessTime);
+                if (version != base + 1) {
+                    // Another node's save landed between this copy's version and this one: the store
+                    // holds changes this copy lacks, and a version check would now call it current.
+                    session.markStale();
+                }
                 session.storedFingerprints.putAll(fingerprints);
                 removedNames.forEach(session.storedFingerprints::remove);
                 failedWrites.settled(session);
@@ -390,13 +414,31 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         }
     }
 
-    private boolean isStale(TandemSession session) {
+    /**
+     * {@link StoredSession#UNCHANGED} if the cached copy may be served as it is, else the store's
+     * newer record ({@code null}: none). The store asks for a check where other nodes' writes are
+     * not announced here, and a check it asked for must succeed; the user asks with
+     * always-load-session, and then the copy in memory is served while the store is away.
+     */
+    private StoredSession checkedWithStore(TandemSession session) {
+        String id = session.getId();
+        boolean storeAsks = store.checkVersionBeforeUse(id);
+        if (!storeAsks && !alwaysLoad) {
+            return StoredSession.UNCHANGED;
+        }
+        // A touch does not change the version: a copy that looks expired here may have been used on
+        // another node since, so it is read whole, with the store's last access, before it is judged.
+        long known = session.isExpiredAt(clock.millis()) ? -1 : session.version();
         try {
-            long stored = store.version(session.getId());
-            return stored != session.version();
+            StoredSession fresh = store.loadIfChanged(id, known);
+            health.works();
+            return fresh;
         } catch (RuntimeException e) {
-            health.failed("version check", session.getId(), e);
-            return false; // serve the copy in memory while the store is away
+            health.failed("version check", id, e);
+            if (storeAsks) {
+                throw e;
+            }
+            return StoredSession.UNCHANGED;
         }
     }
 
@@ -413,12 +455,35 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         }
         TandemSession session = sessions.get(id);
         if (session == null) {
+            AtomicBoolean loading = loadsInProgress.get(id);
+            if (loading != null) {
+                loading.set(true);
+            }
             return;
         }
         session.markStale();
         if (!session.inUse()) {
             sessions.remove(id, session);
         }
+    }
+
+    /**
+     * Loads the session into memory once however many requests ask. A change the store reports
+     * while the load runs finds no session to mark, and the record read may predate it: such a
+     * copy is marked stale once it is in memory, so that it serves only the request that loaded it.
+     */
+    private TandemSession loadOnce(String id) {
+        AtomicBoolean changed = new AtomicBoolean();
+        TandemSession[] loaded = new TandemSession[1];
+        TandemSession session = sessions.computeIfAbsent(id, key -> {
+            loadsInProgress.put(key, changed);
+            return loaded[0] = load(key);
+        });
+        loadsInProgress.remove(id, changed);
+        if (session != null && session == loaded[0] && changed.get()) {
+            session.markStale();
+        }
+        return session;
     }
 
     /** Reads a session from the store; {@code null} if absent, expired or unreadable. */
@@ -431,7 +496,13 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
             health.failed("load", id, e);
             throw e;
         }
-        if (record == null || record.isExpiredAt(clock.millis())) {
+        return record == null ? null : activate(record);
+    }
+
+    /** A session made from the store's record; {@code null} if it expired or cannot be read. */
+    private TandemSession activate(StoredSession record) {
+        String id = record.id();
+        if (record.isExpiredAt(clock.millis())) {
             return null;
         }
         Map<String, Object> values = new HashMap<>();

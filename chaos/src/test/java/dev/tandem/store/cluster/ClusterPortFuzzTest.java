@@ -169,7 +169,7 @@ class ClusterPortFuzzTest {
         frames.add(PeerWire.request(MessageType.STORE, 3, APP, WireFormat.change(change)));
         frames.add(PeerWire.request(MessageType.REPLICATE, 4, APP, WireFormat.replica(change, 1, 98)));
         frames.add(PeerWire.request(MessageType.REPLICATE_FULL, 5, APP, WireFormat.record(record)));
-        frames.add(PeerWire.request(MessageType.TOUCH, 6, APP, WireFormat.touch(id, 3)));
+        frames.add(PeerWire.request(MessageType.TOUCH, 6, APP, WireFormat.idAndNumber(id, 3)));
         frames.add(PeerWire.request(MessageType.REMOVE, 7, APP, WireFormat.id(id)));
         frames.add(PeerWire.request(MessageType.READ_COPY, 8, APP, WireFormat.id(id)));
         frames.add(PeerWire.request(MessageType.OWNER_VERSION, 9, APP, WireFormat.id(id)));

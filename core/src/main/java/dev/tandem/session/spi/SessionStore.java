@@ -1,5 +1,7 @@
 package dev.tandem.session.spi;
 
+import java.util.Optional;
+
 /**
  * Where the sessions of one web-app are kept. A store deals in bytes and times, never in attribute
  * objects: core serializes each attribute on its own, once, and hands the store deltas.
@@ -60,15 +62,34 @@ public interface SessionStore extends AutoCloseable {
     java.util.List<String> sweepExpired(long now);
 
     /**
-     * Whether core must compare its memory copy of {@code id} with {@link #version} before a
+     * The record if its version is not {@code knownVersion}, {@link StoredSession#UNCHANGED} if it
+     * is, {@code null} if the store holds none. Core calls it to check the copy it cached; a store
+     * that answers over the network does it in one round trip, with a small answer when unchanged.
+     */
+    default StoredSession loadIfChanged(String id, long knownVersion) {
+        return version(id) == knownVersion ? StoredSession.UNCHANGED : load(id);
+    }
+
+    /**
+     * Whether core must check its memory copy of {@code id} with {@link #loadIfChanged} before a
      * request uses it, as {@code always-load-session} does for every session. For a store whose
      * other nodes' writes of this session are not announced to this node (the jdbc store on a
-     * server that does not own the session). Core's reaper also leaves the expiry of such a session
-     * to the store's sweep: it drops its expired copy instead of destroying the session, as another
-     * node may have served it since. Cheap: called on each request of a cached session.
+     * server that does not own the session, the cluster store on one that neither owns nor backs it
+     * up). A check the store asked for and could not make fails the request: the copy may be behind.
+     * Core's reaper also leaves the expiry of such a session to the store's sweep: it drops its
+     * expired copy instead of destroying the session, as another node may have served it since.
+     * Cheap: called on each request of a cached session.
      */
     default boolean checkVersionBeforeUse(String id) {
         return false;
+    }
+
+    /**
+     * Why this store ignores {@code always-load-session}, if it does: it decides alone, through
+     * {@link #checkVersionBeforeUse}, which copies core must check. Core logs the reason at start.
+     */
+    default Optional<String> whyAlwaysLoadSessionIsIgnored() {
+        return Optional.empty();
     }
 
     /**

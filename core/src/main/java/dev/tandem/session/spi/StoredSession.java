@@ -15,6 +15,12 @@ public record StoredSession(
         int maxInactiveInterval,
         Map<String, byte[]> attributes) {
 
+    /**
+     * {@link SessionStore#loadIfChanged}'s answer when the caller's copy is current; compared by
+     * identity, never a session.
+     */
+    public static final StoredSession UNCHANGED = new StoredSession("", -1, 0, 0, 0, Map.of());
+
     public StoredSession {
         attributes = Map.copyOf(attributes);
     }

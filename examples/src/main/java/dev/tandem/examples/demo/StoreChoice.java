@@ -40,8 +40,6 @@ public enum StoreChoice {
                 params.put("cluster", clusterList);
                 params.put("recover-time", "2s");
                 params.put("connect-timeout", "1s");
-                // The README's advice for the cluster store, for now.
-                params.put("always-load-session", "true");
             }
             case FILE -> params.put("path", nodeDir.resolve("file").toString());
             case JDBC -> params.put("path", nodeDir.resolve("jdbc").toString());

@@ -18,6 +18,7 @@ import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -94,6 +95,29 @@ final class ClusterSessions implements SessionStore {
     }
 
     @Override
+    public StoredSession loadIfChanged(String id, long knownVersion) {
+        return await(loadIfChangedAsync(SessionId.requireWellFormed(id), knownVersion));
+    }
+
+    /**
+     * Resin's rule: the acting owner applies every write of the session and serves its cached copy;
+     * any other server may hold a copy older than what the owner acknowledged since, so it asks the
+     * owner each time. The backup asks too: a backup that was slow to answer a replica is skipped
+     * (the save is acknowledged with a copy elsewhere) and hears of it only later, with the
+     * missed-writes notice; serving its cached copy meanwhile went back a version (simulation seed 129).
+     */
+    @Override
+    public boolean checkVersionBeforeUse(String id) {
+        return !actingOwner(id).equals(self);
+    }
+
+    @Override
+    public Optional<String> whyAlwaysLoadSessionIsIgnored() {
+        return Optional.of("the cluster store checks a session with its owner whenever a server that neither owns "
+                + "nor backs it up serves it (Resin's tcp-store does the same), so non-sticky balancers need no flag");
+    }
+
+    @Override
     public long save(SessionChange change) {
         SessionId.requireWellFormed(change.id());
         if (change.changed().containsKey(VersionedCopy.VERSION_ATTRIBUTE)) {
@@ -116,7 +140,7 @@ final class ClusterSessions implements SessionStore {
                 continue;
             }
             sent++;
-            transport.request(m, webApp, MessageType.TOUCH, WireFormat.touch(id, lastAccessedTime))
+            transport.request(m, webApp, MessageType.TOUCH, WireFormat.idAndNumber(id, lastAccessedTime))
                     .whenComplete((r, e) -> {
                         if (e != null) {
                             LOG.debug("{}touch of session {} on {} failed: {}", prefix, shorten(id), m.name(), e.toString());
@@ -176,12 +200,23 @@ final class ClusterSessions implements SessionStore {
     // ---- the same operations as futures, for callers that must not block (a simulator's event loop)
 
     CompletableFuture<StoredSession> loadAsync(String id) {
-        return fromActingOwner(id, MessageType.LOAD).thenApply(
-                reply -> WireFormat.status(reply) == Reply.NONE ? null : WireFormat.readRecord(WireFormat.body(reply)));
+        return fromActingOwner(id, MessageType.LOAD, 0).thenApply(ClusterSessions::readLoaded);
+    }
+
+    CompletableFuture<StoredSession> loadIfChangedAsync(String id, long knownVersion) {
+        return fromActingOwner(id, MessageType.LOAD_IF_CHANGED, knownVersion).thenApply(ClusterSessions::readLoaded);
+    }
+
+    private static StoredSession readLoaded(byte[] reply) {
+        return switch (WireFormat.status(reply)) {
+            case NONE -> null;
+            case UNCHANGED -> StoredSession.UNCHANGED;
+            default -> WireFormat.readRecord(WireFormat.body(reply));
+        };
     }
 
     CompletableFuture<Long> versionAsync(String id) {
-        return fromActingOwner(id, MessageType.OWNER_VERSION).thenApply(WireFormat::number);
+        return fromActingOwner(id, MessageType.OWNER_VERSION, 0).thenApply(WireFormat::number);
     }
 
     CompletableFuture<Long> saveAsync(SessionChange change) {
@@ -249,24 +284,29 @@ final class ClusterSessions implements SessionStore {
         return node;
     }
 
-    /** Walks the ring to the first live server and asks it, answering locally when that is this server. */
-    private CompletableFuture<byte[]> fromActingOwner(String id, int type) {
-        return askFrom(id, type, Ring.of(id, transport.topology()), 0);
+    /**
+     * Walks the ring to the first live server and asks it, answering locally when that is this server.
+     * {@code knownVersion}: the version this server holds, for LOAD_IF_CHANGED.
+     */
+    private CompletableFuture<byte[]> fromActingOwner(String id, int type, long knownVersion) {
+        return askFrom(id, type, knownVersion, Ring.of(id, transport.topology()), 0);
     }
 
-    private CompletableFuture<byte[]> askFrom(String id, int type, List<ClusterMember> ring, int at) {
+    private CompletableFuture<byte[]> askFrom(String id, int type, long knownVersion, List<ClusterMember> ring,
+            int at) {
         if (at == ring.size()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the ring of " + shorten(id)
                     + " does not contain this server"));
         }
         ClusterMember m = ring.get(at);
         if (m.equals(self)) {
-            return owner.answerAsOwner(type, id);
+            return owner.answerAsOwner(type, id, knownVersion);
         }
         if (!transport.isUp(m)) {
-            return askFrom(id, type, ring, at + 1);
+            return askFrom(id, type, knownVersion, ring, at + 1);
         }
-        return transport.request(m, webApp, type, WireFormat.id(id)).handle((reply, e) -> {
+        byte[] payload = type == MessageType.LOAD_IF_CHANGED ? WireFormat.idAndNumber(id, knownVersion) : WireFormat.id(id);
+        return transport.request(m, webApp, type, payload).handle((reply, e) -> {
             if (e == null) {
                 return CompletableFuture.completedFuture(reply);
             }
@@ -277,7 +317,7 @@ final class ClusterSessions implements SessionStore {
             }
             LOG.debug("{}request {} for session {} to {} failed, trying the next server: {}", prefix, type,
                     shorten(id), m.name(), cause(e).getMessage());
-            return askFrom(id, type, ring, at + 1);
+            return askFrom(id, type, knownVersion, ring, at + 1);
         }).thenCompose(f -> f);
     }
 
@@ -345,7 +385,11 @@ final class ClusterSessions implements SessionStore {
     // ---- helpers
 
     private ClusterMember actingOwner(String id) {
-        for (ClusterMember m : Ring.of(id, transport.topology())) {
+        return actingOwner(Ring.of(id, transport.topology()));
+    }
+
+    private ClusterMember actingOwner(List<ClusterMember> ring) {
+        for (ClusterMember m : ring) {
             if (m.equals(self) || transport.isUp(m)) {
                 return m;
             }

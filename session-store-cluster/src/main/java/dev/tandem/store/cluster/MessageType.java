@@ -29,6 +29,12 @@ final class MessageType {
      * check them with its peers before serving its copy again. An empty list means "too many: check all".
      */
     static final int MISSED = 10;
+    /**
+     * Owner: as LOAD (with recovery), given the version the sender holds: UNCHANGED when the acting
+     * owner's is the same, so a server that neither owns nor backs up a session checks its cached
+     * copy in one small round trip (Resin: a non-owner "must ask Host C for an update on each request").
+     */
+    static final int LOAD_IF_CHANGED = 11;
 
     private MessageType() {}
 }

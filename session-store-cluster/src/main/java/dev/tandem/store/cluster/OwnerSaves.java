@@ -68,11 +68,15 @@ final class OwnerSaves {
         this.executor = executor;
     }
 
-    CompletableFuture<byte[]> answerAsOwner(int type, String id) {
+    /** Answers LOAD, OWNER_VERSION or LOAD_IF_CHANGED ({@code knownVersion}: what the asker holds). */
+    CompletableFuture<byte[]> answerAsOwner(int type, String id, long knownVersion) {
         // recover() completes at once when the copy is known current, else on the executor: no hop needed.
         return recover(id).thenApply(done -> {
             if (type == MessageType.OWNER_VERSION) {
                 return WireFormat.reply(Reply.OK, copy.version(id));
+            }
+            if (type == MessageType.LOAD_IF_CHANGED && copy.version(id) == knownVersion) {
+                return WireFormat.reply(Reply.UNCHANGED);
             }
             StoredSession s = copy.read(id);
             return s == null ? WireFormat.reply(Reply.NONE) : WireFormat.reply(Reply.OK, WireFormat.record(s));

@@ -48,7 +48,11 @@ final class PeerRequests {
             node.deliverMissed(from); // it is reachable again: tell it at once which of its sessions changed here
         }
         return switch (type) {
-            case MessageType.LOAD, MessageType.OWNER_VERSION -> owner.answerAsOwner(type, WireFormat.readId(payload));
+            case MessageType.LOAD, MessageType.OWNER_VERSION -> owner.answerAsOwner(type, WireFormat.readId(payload), 0);
+            case MessageType.LOAD_IF_CHANGED -> {
+                WireFormat.IdAndNumber check = WireFormat.readIdAndNumber(payload);
+                yield owner.answerAsOwner(type, check.id(), check.number());
+            }
             case MessageType.STORE -> storeFromPeer(WireFormat.readChange(payload));
             default -> CompletableFuture.completedFuture(handleLocally(type, payload));
         };
@@ -95,8 +99,8 @@ final class PeerRequests {
                 return WireFormat.reply(Reply.OK);
             }
             case MessageType.TOUCH: {
-                WireFormat.Touch t = WireFormat.readTouch(payload);
-                copy.touch(t.id(), t.lastAccessedTime());
+                WireFormat.IdAndNumber t = WireFormat.readIdAndNumber(payload);
+                copy.touch(t.id(), t.number());
                 return WireFormat.reply(Reply.OK);
             }
             case MessageType.MISSED: {

@@ -15,7 +15,9 @@ enum Reply {
      * A backup copy is at the delta's version but is another write (two servers acted as owner at
      * once): the sender must rebase on it. Followed by the backup's whole record.
      */
-    CONFLICT;
+    CONFLICT,
+    /** The receiver's version is the one the sender holds ({@link MessageType#LOAD_IF_CHANGED}). */
+    UNCHANGED;
 
     static Reply of(byte code) {
         if (code < 0 || code >= values().length) {

@@ -55,17 +55,18 @@ final class WireFormat {
         });
     }
 
-    static byte[] touch(String id, long lastAccessedTime) {
+    /** An id and a number: a touch's last access time, a version check's known version. */
+    record IdAndNumber(String id, long number) {}
+
+    static byte[] idAndNumber(String id, long number) {
         return write(out -> {
             out.writeUTF(id);
-            out.writeLong(lastAccessedTime);
+            out.writeLong(number);
         });
     }
 
-    record Touch(String id, long lastAccessedTime) {}
-
-    static Touch readTouch(byte[] payload) {
-        return read(payload, in -> new Touch(SessionId.requireWellFormed(in.readUTF()), in.readLong()));
+    static IdAndNumber readIdAndNumber(byte[] payload) {
+        return read(payload, in -> new IdAndNumber(SessionId.requireWellFormed(in.readUTF()), in.readLong()));
     }
 
     static byte[] change(SessionChange change) {

@@ -104,6 +104,11 @@ final class ChildNode {
         return name;
     }
 
+    @Override
+    public String toString() {
+        return name;
+    }
+
     /** kill -9. */
     void kill() {
         process.destroyForcibly();

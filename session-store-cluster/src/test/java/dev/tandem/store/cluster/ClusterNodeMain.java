@@ -25,9 +25,6 @@ public final class ClusterNodeMain {
                 .param("path", args[3])
                 .param("backup-mode", args[4])
                 .param("recover-time", "1s")
-                // Core caches sessions in memory on every node; a node that is not the owner must check
-                // the version on each request, or it serves its cached copy (see the README).
-                .param("always-load-session", "true")
                 .servlet("/probe/*", new ProbeServlet());
         try (RunningServer server = Container.JETTY.start(app)) {
             System.out.println("READY " + server.port());

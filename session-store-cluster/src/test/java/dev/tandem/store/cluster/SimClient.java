@@ -125,9 +125,16 @@ final class SimClient {
         SessionChange change = new SessionChange(newId, now, now, maxInactive, Map.of("k0", bytes(value)), Set.of());
         String what = name + " create " + newId + " k0=" + value + " via " + node.name();
         world.trace().line(what);
-        node.request(() -> node.sessions().saveAsync(change)).whenComplete((version, e) -> {
+        SimSessionCache[] cache = new SimSessionCache[1];
+        long[] generation = new long[1];
+        node.request(() -> {
+            cache[0] = node.cache();
+            generation[0] = cache[0].generation(newId);
+            return node.sessions().saveAsync(change);
+        }).whenComplete((version, e) -> {
             if (e == null) {
                 world.ledger().acked(s, List.of(w), 0, version, now, world.scheduler().now());
+                cache[0].saved(change, version, generation[0]);
                 id = newId;
             }
             outcome(what, version, e);
@@ -148,7 +155,13 @@ final class SimClient {
         String what = name + " write " + attribute + "=" + value + " on " + session + " via " + node.name();
         world.trace().line(what);
         Ledger.Expectation e = world.ledger().expect(s, world.scheduler().now());
-        node.request(() -> node.sessions().loadAsync(session)).whenComplete((loaded, error) -> {
+        SimSessionCache[] cache = new SimSessionCache[1];
+        long[] generation = new long[1];
+        node.request(() -> {
+            cache[0] = node.cache();
+            generation[0] = cache[0].generation(session);
+            return cache[0].find(session);
+        }).whenComplete((loaded, error) -> {
             if (error != null) {
                 outcome(what + " (load)", null, error);
                 then.run();
@@ -169,11 +182,14 @@ final class SimClient {
             node.request(() -> node.sessions().saveAsync(change)).whenComplete((version, saveError) -> {
                 if (saveError == null) {
                     world.ledger().acked(s, List.of(w), seen, version, now, world.scheduler().now());
+                    cache[0].saved(change, version, generation[0]);
                 } else if (ClusterNode.cause(saveError) instanceof SessionRemovedException) {
                     world.ledger().refused(s, node.name(), world.scheduler().now());
+                    cache[0].forget(session);
                     forget(session, what + ": refused as invalidated");
                 } else {
                     world.ledger().unknown(s, now);
+                    cache[0].forget(session);
                 }
                 outcome(what, version, saveError);
                 then.run();
@@ -204,7 +220,7 @@ final class SimClient {
         }
         Ledger.Expectation e = world.ledger().expect(world.ledger().session(session), world.scheduler().now());
         String what = name + " read " + session + " via " + node.name();
-        node.request(() -> node.sessions().loadAsync(session)).whenComplete((loaded, error) -> {
+        node.request(() -> node.cache().find(session)).whenComplete((loaded, error) -> {
             if (error == null) {
                 world.ledger().read(e, loaded, node.name(), world.scheduler().now());
                 if (loaded == null) {
@@ -226,10 +242,11 @@ final class SimClient {
         }
         world.trace().line(name + " touch " + session + " via " + node.name());
         world.ledger().session(session).touches.add(world.scheduler().now());
-        node.request(() -> {
-            node.sessions().touch(session, world.scheduler().now());
-            return CompletableFuture.completedFuture(null);
-        }).whenComplete((r, e) -> done());
+        node.request(() -> node.cache().find(session).thenAccept(loaded -> {
+            if (loaded != null) {
+                node.sessions().touch(session, world.scheduler().now());
+            }
+        })).whenComplete((r, e) -> done());
     }
 
     private void invalidate() {
@@ -244,7 +261,10 @@ final class SimClient {
         id = null;
         String what = name + " invalidate " + session + " via " + node.name();
         world.trace().line(what);
-        node.request(() -> node.sessions().removeAsync(session)).whenComplete((r, e) -> {
+        node.request(() -> {
+            node.cache().forget(session);
+            return node.sessions().removeAsync(session);
+        }).whenComplete((r, e) -> {
             if (e == null) {
                 s.removed = world.scheduler().now();
             }
@@ -265,7 +285,7 @@ final class SimClient {
         Ledger.Expectation e = world.ledger().expect(from, world.scheduler().now());
         String what = name + " changeSessionId " + old + " via " + node.name();
         world.trace().line(what);
-        node.request(() -> node.sessions().loadAsync(old)).whenComplete((loaded, error) -> {
+        node.request(() -> node.cache().find(old)).whenComplete((loaded, error) -> {
             if (error != null || loaded == null) {
                 if (error == null) {
                     world.ledger().read(e, null, node.name(), world.scheduler().now());
@@ -299,11 +319,21 @@ final class SimClient {
         }
         SessionChange change = new SessionChange(newId, from.created, now, from.maxInactiveSeconds, attributes, Set.of());
         world.trace().line(what + " -> " + newId);
-        node.request(() -> node.sessions().saveAsync(change)).thenCompose(version -> {
+        SimSessionCache[] cache = new SimSessionCache[1];
+        long[] generation = new long[1];
+        node.request(() -> {
+            cache[0] = node.cache();
+            generation[0] = cache[0].generation(newId);
+            return node.sessions().saveAsync(change);
+        }).thenCompose(version -> {
             world.ledger().acked(to, copied, 0, version, now, world.scheduler().now());
+            cache[0].saved(change, version, generation[0]);
             id = newId;
             from.removeIssued = world.scheduler().now();
-            return node.request(() -> node.sessions().removeAsync(from.id));
+            return node.request(() -> {
+                node.cache().forget(from.id);
+                return node.sessions().removeAsync(from.id);
+            });
         }).whenComplete((r, e) -> {
             if (e == null) {
                 from.removed = world.scheduler().now();

@@ -45,7 +45,7 @@ final class SimNetwork {
     /** -Dtandem.sim.messages=true traces every message (for replaying one seed; the trace is long). */
     private static final boolean MESSAGES = Boolean.getBoolean("tandem.sim.messages");
     private static final String[] TYPES = {"?", "VERSION", "LOAD", "STORE", "REPLICATE", "REPLICATE_FULL", "TOUCH",
-        "REMOVE", "READ_COPY", "OWNER_VERSION", "MISSED"};
+        "REMOVE", "READ_COPY", "OWNER_VERSION", "MISSED", "LOAD_IF_CHANGED"};
 
     SimNetwork(SimScheduler scheduler, SplittableRandom random, SimTrace trace, ClusterTopology topology, Settings settings) {
         this.scheduler = scheduler;
@@ -139,7 +139,11 @@ final class SimNetwork {
                     yield name + " " + r.id() + " v" + r.version() + " " + r.attributes().keySet();
                 }
                 case MessageType.STORE -> name + " " + WireFormat.readChange(payload).id();
-                case MessageType.TOUCH -> name + " " + WireFormat.readTouch(payload).id();
+                case MessageType.TOUCH -> name + " " + WireFormat.readIdAndNumber(payload).id();
+                case MessageType.LOAD_IF_CHANGED -> {
+                    WireFormat.IdAndNumber check = WireFormat.readIdAndNumber(payload);
+                    yield name + " " + check.id() + " known v" + check.number();
+                }
                 case MessageType.MISSED -> name + " " + WireFormat.readIds(payload);
                 default -> name + " " + WireFormat.readId(payload);
             };

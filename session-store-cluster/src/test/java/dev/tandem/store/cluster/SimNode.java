@@ -32,6 +32,7 @@ final class SimNode {
     private boolean alive;
     private long pausedUntil;
     private ClusterSessions sessions;
+    private SimSessionCache cache;
 
     SimNode(ClusterMember member, SimScheduler scheduler, SimNetwork network, SimClock clock, SplittableRandom random,
             BackupMode backupMode) {
@@ -64,6 +65,11 @@ final class SimNode {
         return sessions;
     }
 
+    /** Core's memory copy of the sessions in this incarnation. */
+    SimSessionCache cache() {
+        return cache;
+    }
+
     /** Starts a new process over this node's disk: nothing of the previous one's memory survives. */
     void start() {
         incarnation++;
@@ -72,8 +78,14 @@ final class SimNode {
         int inc = incarnation;
         Executor executor = task -> scheduler.after(0, () -> run(inc, task));
         VersionedCopy copy = new VersionedCopy(disk.copies, disk.removals, disk.missed, clock, TOMBSTONE_TIME);
+        SimSessionCache[] made = new SimSessionCache[1];
         sessions = new ClusterSessions(WEB_APP, network.transport(this, inc), copy, clock, random.split(), backupMode,
-                executor, id -> { }, () -> { });
+                executor, id -> {
+                    if (made[0] != null) {
+                        made[0].changedElsewhere(id);
+                    }
+                }, () -> { });
+        cache = made[0] = new SimSessionCache(sessions, clock);
     }
 
     /** Ends the process at once: client requests on it fail (the balancer sees the connection drop). */
