@@ -14,6 +14,7 @@ import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.slf4j.Logger;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * is established ({@link Request#onRequestBegin}), so a connect failure has consumed nothing and
  * the same request goes to the next server; after that, only an idempotent request with no body
  * read and no response byte received is sent again. A POST whose body was sent never is.
+ *
+ * <p>Jetty runs the callbacks below on whichever thread drives the backend connection, which may
+ * be a container thread serving another request: what they do to this request's servlet objects
+ * goes through its {@link RequestThread}, and what a retry needs of the request is read once, in
+ * the constructor, on the request's own thread.
  */
 final class ProxyExchange implements Response.Listener, Request.BeginListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
@@ -38,14 +44,19 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     private final HttpServletResponse response;
     private final Pool pool;
     private final boolean hasBody;
+    private final String method;
     private final String target;
+    private final HttpFields headers;
+    private final String sessionId;
     private AsyncContext async;
+    private RequestThread thread;
     private RequestBody body;
     private Set<Backend> tried = Set.of();
     private int retriesLeft;
     private volatile Backend backend;
     private volatile boolean begun;
     private volatile boolean responded;
+    private volatile Response answer;
     private volatile ResponseBody responseBody;
 
     ProxyExchange(Forwarder forwarder, HttpServletRequest request, HttpServletResponse response, Pool pool) {
@@ -56,30 +67,46 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
         this.retriesLeft = forwarder.config.retries();
         String te = request.getHeader("Transfer-Encoding");
         this.hasBody = request.getContentLengthLong() > 0 || (te != null && !te.equalsIgnoreCase("identity"));
+        this.method = request.getMethod();
         String query = request.getQueryString();
         this.target = query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+        HttpFields.Mutable h = HttpFields.build();
+        ProxyHeaders.copyRequest(request, h);
+        this.headers = h.asImmutable();
+        this.sessionId = forwarder.sessionId(request);
     }
 
+    /** Called by the filter, on the request's own thread. */
     void start() throws IOException {
-        Backend first = forwarder.choose(request, pool, tried);
+        Backend first = forwarder.choose(sessionId, pool, tried);
         if (first == null) {
-            outage();
+            answerOutage();
             return;
         }
         async = request.startAsync();
         async.setTimeout(0);
-        send(first);
+        thread = new RequestThread(async);
+        // Marked as serving this request: sending may send other requests' queued exchanges from here.
+        thread.serve(() -> {
+            if (hasBody) {
+                // Set here, on the request's own thread: from another, Tomcat would run the first
+                // onDataAvailable there under this request's lock. Nothing is read before onBegin.
+                body = new RequestBody(request.getInputStream(), forwarder.bufferSize, thread);
+                request.getInputStream().setReadListener(body);
+            }
+            send(first);
+        });
     }
 
     private void send(Backend b) {
         backend = b;
         begun = false;
         Request proxied = forwarder.client.newRequest(b.member.host(), b.member.port())
-                .method(request.getMethod())
+                .method(method)
                 .path(target)
                 .version(HttpVersion.HTTP_1_1)
                 .idleTimeout(forwarder.config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> ProxyHeaders.copyRequest(request, h))
+                .headers(h -> h.add(headers))
                 .onRequestBegin(this);
         if (hasBody) {
             proxied.body(new AsyncRequestContent());
@@ -92,12 +119,14 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
         // The connection to the backend is established: only now is the client's body read.
         begun = true;
         if (hasBody) {
-            try {
-                body = new RequestBody(request.getInputStream(), forwarder.bufferSize);
-                body.start((AsyncRequestContent) proxied.getBody());
-            } catch (IOException | RuntimeException e) {
-                proxied.abort(e);
-            }
+            AsyncRequestContent content = (AsyncRequestContent) proxied.getBody();
+            thread.run(() -> {
+                try {
+                    body.start(content);
+                } catch (RuntimeException e) {
+                    proxied.abort(e);
+                }
+            }, proxied::abort);
         }
     }
 
@@ -105,18 +134,37 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     public void onHeaders(Response r) {
         responded = true;
         backend.markUp("answered a request");
-        response.setStatus(r.getStatus());
-        ProxyHeaders.copyResponse(r.getHeaders(), response);
+        // Status and headers go onto the client's response with the first body bytes, or at the end:
+        // in order with the body, and where the RequestThread allows, which may not be this thread.
+        answer = r;
     }
 
     @Override
-    public void onContent(Response r, Content.Chunk chunk, Runnable demander) throws Exception {
-        ResponseBody out = responseBody;
-        if (out == null) {
-            out = new ResponseBody(async, response.getOutputStream(), r);
-            responseBody = out;
-        }
-        out.write(chunk, demander);
+    public void onContent(Response r, Content.Chunk chunk, Runnable demander) {
+        chunk.retain();
+        thread.run(() -> {
+            try {
+                ResponseBody out = responseBody;
+                if (out == null) {
+                    copyHeaders(r);
+                    out = new ResponseBody(async, thread, response.getOutputStream(), r);
+                    responseBody = out;
+                }
+                out.write(chunk, demander);
+            } catch (IOException | RuntimeException e) {
+                r.abort(e);
+            } finally {
+                chunk.release();
+            }
+        }, ended -> {
+            chunk.release();
+            r.abort(ended);
+        });
+    }
+
+    private void copyHeaders(Response r) {
+        response.setStatus(r.getStatus());
+        ProxyHeaders.copyResponse(r.getHeaders(), response);
     }
 
     @Override
@@ -131,7 +179,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
         }
         if (responded) {
             // Part of the answer is on its way; the client sees a cut-short response.
-            LOG.debug("dispatch: {} {} to {} failed after the response began: {}", request.getMethod(), target, b, failure.toString());
+            LOG.debug("dispatch: {} {} to {} failed after the response began: {}", method, target, b, failure.toString());
             b.countFailure();
             finish();
             return;
@@ -141,9 +189,10 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
             retryOr(b, () -> outage());
         } else if (isTimeout(failure)) {
             b.countFailure();
-            LOG.debug("dispatch: {} {} to {}: no answer within socket-timeout", request.getMethod(), target, b);
+            LOG.debug("dispatch: {} {} to {}: no answer within socket-timeout", method, target, b);
             error(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Gateway Timeout: " + b.name() + " did not answer in time");
-        } else if (IDEMPOTENT.contains(request.getMethod()) && (body == null || !body.started())) {
+        } else if (IDEMPOTENT.contains(method) && !hasBody) {
+            // A body is read from the moment the connection began: a request with one is never sent twice.
             b.countFailure();
             retryOr(b, () -> error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: " + b.name() + " failed: " + describe(failure)));
         } else {
@@ -157,7 +206,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
             tried = new HashSet<>();
         }
         tried.add(failed);
-        Backend next = retriesLeft-- > 0 ? forwarder.choose(request, pool, tried) : null;
+        Backend next = retriesLeft-- > 0 ? forwarder.choose(sessionId, pool, tried) : null;
         if (next != null) {
             send(next);
         } else {
@@ -166,39 +215,59 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     }
 
     private void finish() {
-        ResponseBody out = responseBody;
-        if (out != null) {
-            out.finish();
-        } else {
-            async.complete();
-        }
+        thread.run(() -> {
+            ResponseBody out = responseBody;
+            if (out != null) {
+                out.finish();
+                return;
+            }
+            try {
+                copyHeaders(answer);
+            } catch (RuntimeException e) {
+                LOG.debug("dispatch: could not pass on the answer's headers: {}", e.toString());
+            } finally {
+                async.complete();
+            }
+        }, this::ended);
     }
 
     private void outage() {
-        try {
-            forwarder.outage(response);
-        } catch (IOException e) {
-            LOG.debug("dispatch: could not send the outage answer: {}", e.toString());
-        } finally {
-            if (async != null) {
+        thread.run(() -> {
+            try {
+                answerOutage();
+            } finally {
                 async.complete();
             }
+        }, this::ended);
+    }
+
+    private void answerOutage() {
+        try {
+            forwarder.outage(response);
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("dispatch: could not send the outage answer: {}", e.toString());
         }
     }
 
     private void error(int status, String message) {
-        try {
-            if (!response.isCommitted()) {
-                response.reset();
-                response.setStatus(status);
-                response.setContentType("text/plain;charset=utf-8");
-                response.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+        thread.run(() -> {
+            try {
+                if (!response.isCommitted()) {
+                    response.reset();
+                    response.setStatus(status);
+                    response.setContentType("text/plain;charset=utf-8");
+                    response.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("dispatch: could not send {}: {}", status, e.toString());
+            } finally {
+                async.complete();
             }
-        } catch (IOException | IllegalStateException e) {
-            LOG.debug("dispatch: could not send {}: {}", status, e.toString());
-        } finally {
-            async.complete();
-        }
+        }, this::ended);
+    }
+
+    private void ended(RuntimeException e) {
+        LOG.debug("dispatch: {} {} ended before its answer: {}", method, target, e.toString());
     }
 
     private static boolean isTimeout(Throwable failure) {

@@ -20,9 +20,11 @@ final class StickyRoute {
         this.cookieName = cookieName;
     }
 
-    /** The owner if it takes the request, else the backup, counted in; null to let the balancer choose. */
-    Backend acquire(HttpServletRequest request, Pool pool, Set<Backend> excluded, long now) {
-        String id = sessionId(request);
+    /**
+     * The owner of session {@code id} (null for none) if it takes the request, else the backup,
+     * counted in; null to let the balancer choose.
+     */
+    Backend acquire(String id, Pool pool, Set<Backend> excluded, long now) {
         if (id == null) {
             return null;
         }
