@@ -66,11 +66,11 @@ final class Forwarder {
         new ProxyExchange(this, request, response, pool).start();
     }
 
-    /** The session's owner, else its backup, else the balancer's choice; counted in. Null if no server is left. */
-    Backend choose(HttpServletRequest request, Pool pool, Set<Backend> excluded) {
+    /** The session's owner, else its backup, else the balancer's choice; counted in: its lease. Null if no server is left. */
+    Lease choose(HttpServletRequest request, Pool pool, Set<Backend> excluded) {
         long now = now();
-        Backend b = sticky.acquire(request, pool, excluded, now);
-        return b != null ? b : pool.acquire(excluded, now);
+        Lease lease = sticky.acquire(request, pool, excluded, now);
+        return lease != null ? lease : pool.acquire(excluded, now);
     }
 
     /** No server can take the request: 503, or a redirect to {@code outage-url}. */

@@ -43,7 +43,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     private RequestBody body;
     private Set<Backend> tried = Set.of();
     private int retriesLeft;
-    private volatile Backend backend;
+    private volatile Lease lease;
     private volatile boolean begun;
     private volatile boolean responded;
     private volatile ResponseBody responseBody;
@@ -61,28 +61,43 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     }
 
     void start() throws IOException {
-        Backend first = forwarder.choose(request, pool, tried);
+        Lease first = forwarder.choose(request, pool, tried);
         if (first == null) {
             outage();
             return;
         }
-        async = request.startAsync();
-        async.setTimeout(0);
+        try {
+            async = request.startAsync();
+            async.setTimeout(0);
+        } catch (RuntimeException e) {
+            first.release();
+            throw e;
+        }
         send(first);
     }
 
-    private void send(Backend b) {
-        backend = b;
+    private void send(Lease l) {
+        lease = l;
         begun = false;
-        Request proxied = forwarder.client.newRequest(b.member.host(), b.member.port())
-                .method(request.getMethod())
-                .path(target)
-                .version(HttpVersion.HTTP_1_1)
-                .idleTimeout(forwarder.config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> ProxyHeaders.copyRequest(request, h))
-                .onRequestBegin(this);
-        if (hasBody) {
-            proxied.body(new AsyncRequestContent());
+        Backend b = l.backend;
+        Request proxied;
+        try {
+            proxied = forwarder.client.newRequest(b.member.host(), b.member.port())
+                    .method(request.getMethod())
+                    .path(target)
+                    .version(HttpVersion.HTTP_1_1)
+                    .idleTimeout(forwarder.config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> ProxyHeaders.copyRequest(request, h))
+                    .onRequestBegin(this);
+            if (hasBody) {
+                proxied.body(new AsyncRequestContent());
+            }
+        } catch (RuntimeException e) {
+            // Nothing was sent: no verdict on the server, and its lease must not outlive this request.
+            l.release();
+            LOG.warn("dispatch: {} {} could not be sent to {}: {}", request.getMethod(), target, b, e.toString());
+            error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: the request could not be sent to " + b.name());
+            return;
         }
         proxied.send(this);
     }
@@ -104,7 +119,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     @Override
     public void onHeaders(Response r) {
         responded = true;
-        backend.markUp("answered a request");
+        lease.answered("answered a request");
         response.setStatus(r.getStatus());
         ProxyHeaders.copyResponse(r.getHeaders(), response);
     }
@@ -121,33 +136,44 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
 
     @Override
     public void onComplete(Result result) {
-        Backend b = backend;
-        b.release();
+        // Every branch ends the lease first, before anything that could throw: that is what resolves
+        // a probe, whichever way the exchange ended.
+        Lease l = lease;
+        Backend b = l.backend;
         Throwable failure = result.getResponseFailure() != null ? result.getResponseFailure()
                 : responded ? null : result.getRequestFailure();
         if (failure == null) {
+            l.release();
             finish();
             return;
         }
+        long now = forwarder.now();
+        long recoverMillis = forwarder.config.recoverTime().toMillis();
         if (responded) {
             // Part of the answer is on its way; the client sees a cut-short response.
+            l.failed(now, recoverMillis, describe(failure));
             LOG.debug("dispatch: {} {} to {} failed after the response began: {}", request.getMethod(), target, b, failure.toString());
-            b.countFailure();
             finish();
             return;
         }
         if (!begun) {
-            b.markDown(forwarder.now(), forwarder.config.recoverTime().toMillis(), describe(failure));
+            l.unreachable(now, recoverMillis, describe(failure));
             retryOr(b, () -> outage());
+        } else if (body != null && body.clientFailed()) {
+            // The client went away or its body broke off: that says nothing about the server, so a
+            // probe is handed to the next request rather than counted against it.
+            l.release();
+            LOG.debug("dispatch: {} {} to {}: the client's body broke off: {}", request.getMethod(), target, b, failure.toString());
+            error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: the request body did not arrive whole");
         } else if (isTimeout(failure)) {
-            b.countFailure();
+            l.failed(now, recoverMillis, "no answer within socket-timeout");
             LOG.debug("dispatch: {} {} to {}: no answer within socket-timeout", request.getMethod(), target, b);
             error(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Gateway Timeout: " + b.name() + " did not answer in time");
         } else if (IDEMPOTENT.contains(request.getMethod()) && (body == null || !body.started())) {
-            b.countFailure();
+            l.failed(now, recoverMillis, describe(failure));
             retryOr(b, () -> error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: " + b.name() + " failed: " + describe(failure)));
         } else {
-            b.countFailure();
+            l.failed(now, recoverMillis, describe(failure));
             error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: " + b.name() + " failed: " + describe(failure));
         }
     }
@@ -157,7 +183,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
             tried = new HashSet<>();
         }
         tried.add(failed);
-        Backend next = retriesLeft-- > 0 ? forwarder.choose(request, pool, tried) : null;
+        Lease next = retriesLeft-- > 0 ? forwarder.choose(request, pool, tried) : null;
         if (next != null) {
             send(next);
         } else {

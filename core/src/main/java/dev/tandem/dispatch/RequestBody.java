@@ -17,6 +17,7 @@ final class RequestBody extends IteratingCallback implements ReadListener {
     private final byte[] buffer;
     private volatile AsyncRequestContent content;
     private volatile long bytes;
+    private volatile boolean clientFailed;
 
     RequestBody(ServletInputStream in, int bufferSize) {
         this.in = in;
@@ -37,10 +38,21 @@ final class RequestBody extends IteratingCallback implements ReadListener {
         return bytes;
     }
 
+    /** Whether reading the client's body failed (the client went away, or sent less than it announced). */
+    boolean clientFailed() {
+        return clientFailed;
+    }
+
     @Override
     protected Action process() throws IOException {
         while (in.isReady()) {
-            int n = in.read(buffer);
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                clientFailed = true;
+                throw e;
+            }
             if (n > 0) {
                 bytes += n;
                 content.write(ByteBuffer.wrap(buffer, 0, n), this);
@@ -65,6 +77,7 @@ final class RequestBody extends IteratingCallback implements ReadListener {
 
     @Override
     public void onError(Throwable failure) {
+        clientFailed = true;
         content.fail(failure);
     }
 

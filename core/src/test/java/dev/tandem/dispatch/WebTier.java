@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,9 +55,16 @@ final class WebTier implements AutoCloseable {
 
     static final class Builder {
         private final Map<String, String> params = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
 
         Builder param(String name, String value) {
             params.put(name, value);
+            return this;
+        }
+
+        /** The filter's clock, for tests that move recover-time along instead of waiting for it. */
+        Builder clock(Clock c) {
+            clock = c;
             return this;
         }
 
@@ -72,7 +80,7 @@ final class WebTier implements AutoCloseable {
             server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            DispatchFilter filter = new DispatchFilter();
+            DispatchFilter filter = new DispatchFilter(clock);
             FilterHolder holder = new FilterHolder(filter);
             holder.setName("tandem-dispatch");
             holder.setAsyncSupported(true);
