@@ -69,7 +69,8 @@ public final class DispatchFilter implements Filter {
         long reportMaxAge = Math.max(30_000, 3 * config.healthCheck().map(h -> h.interval().toMillis()).orElse(0L));
         Map<String, Pool> p = new LinkedHashMap<>();
         config.clusters().forEach((name, topology) ->
-                p.put(name, new Pool(name, topology, Balancer.of(config.algorithm(), config.agentMetrics(), reportMaxAge))));
+                p.put(name, new Pool(name, topology, Balancer.of(config.algorithm(), config.agentMetrics(), reportMaxAge),
+                        config.probeTimeout())));
         pools = Map.copyOf(p);
         forwarder = new Forwarder(config, clock, connectionsPerServer);
         try {

@@ -74,12 +74,12 @@ final class Forwarder {
 
     /**
      * The owner of session {@code sessionId} (null for none), else its backup, else the balancer's
-     * choice; counted in. Null if no server is left.
+     * choice; counted in: its lease, which the caller must end. Null if no server is left.
      */
-    Backend choose(String sessionId, Pool pool, Set<Backend> excluded) {
+    Lease choose(String sessionId, Pool pool, Set<Backend> excluded) {
         long now = now();
-        Backend b = sticky.acquire(sessionId, pool, excluded, now);
-        return b != null ? b : pool.acquire(excluded, now);
+        Lease lease = sticky.acquire(sessionId, pool, excluded, now);
+        return lease != null ? lease : pool.acquire(excluded, now);
     }
 
     /** No server can take the request: 503, or a redirect to {@code outage-url}. */

@@ -53,7 +53,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
     private RequestBody body;
     private Set<Backend> tried = Set.of();
     private int retriesLeft;
-    private volatile Backend backend;
+    private volatile Lease lease;
     private volatile boolean begun;
     private volatile boolean responded;
     private volatile Response answer;
@@ -78,38 +78,55 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
 
     /** Called by the filter, on the request's own thread. */
     void start() throws IOException {
-        Backend first = forwarder.choose(sessionId, pool, tried);
+        Lease first = forwarder.choose(sessionId, pool, tried);
         if (first == null) {
             answerOutage();
             return;
         }
-        async = request.startAsync();
-        async.setTimeout(0);
-        thread = new RequestThread(async);
-        // Marked as serving this request: sending may send other requests' queued exchanges from here.
-        thread.serve(() -> {
+        try {
+            async = request.startAsync();
+            async.setTimeout(0);
+            thread = new RequestThread(async);
             if (hasBody) {
-                // Set here, on the request's own thread: from another, Tomcat would run the first
-                // onDataAvailable there under this request's lock. Nothing is read before onBegin.
-                body = new RequestBody(request.getInputStream(), forwarder.bufferSize, thread);
-                request.getInputStream().setReadListener(body);
+                // Set here, on the request's own thread (marked as serving it): from another, Tomcat
+                // would run the first onDataAvailable there under this request's lock. Nothing is read
+                // before onBegin.
+                thread.serve(() -> {
+                    body = new RequestBody(request.getInputStream(), forwarder.bufferSize, thread);
+                    request.getInputStream().setReadListener(body);
+                });
             }
-            send(first);
-        });
+        } catch (IOException | RuntimeException e) {
+            // Nothing was sent: no verdict on the server, and its lease must not outlive this request.
+            first.release();
+            throw e;
+        }
+        // Marked as serving this request: sending may send other requests' queued exchanges from here.
+        thread.serve(() -> send(first));
     }
 
-    private void send(Backend b) {
-        backend = b;
+    private void send(Lease l) {
+        lease = l;
         begun = false;
-        Request proxied = forwarder.client.newRequest(b.member.host(), b.member.port())
-                .method(method)
-                .path(target)
-                .version(HttpVersion.HTTP_1_1)
-                .idleTimeout(forwarder.config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> h.add(headers))
-                .onRequestBegin(this);
-        if (hasBody) {
-            proxied.body(new AsyncRequestContent());
+        Backend b = l.backend;
+        Request proxied;
+        try {
+            proxied = forwarder.client.newRequest(b.member.host(), b.member.port())
+                    .method(method)
+                    .path(target)
+                    .version(HttpVersion.HTTP_1_1)
+                    .idleTimeout(forwarder.config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> h.add(headers))
+                    .onRequestBegin(this);
+            if (hasBody) {
+                proxied.body(new AsyncRequestContent());
+            }
+        } catch (RuntimeException e) {
+            // Nothing was sent: no verdict on the server, and its lease must not outlive this request.
+            l.release();
+            LOG.warn("dispatch: {} {} could not be sent to {}: {}", method, target, b, e.toString());
+            error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: the request could not be sent to " + b.name());
+            return;
         }
         proxied.send(this);
     }
@@ -126,14 +143,18 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
                 } catch (RuntimeException e) {
                     proxied.abort(e);
                 }
-            }, proxied::abort);
+            }, ended -> {
+                // The request ended meanwhile: its body cannot be read, which says nothing about the server.
+                body.requestEnded();
+                proxied.abort(ended);
+            });
         }
     }
 
     @Override
     public void onHeaders(Response r) {
         responded = true;
-        backend.markUp("answered a request");
+        lease.answered("answered a request");
         // Status and headers go onto the client's response with the first body bytes, or at the end:
         // in order with the body, and where the RequestThread allows, which may not be this thread.
         answer = r;
@@ -169,34 +190,45 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
 
     @Override
     public void onComplete(Result result) {
-        Backend b = backend;
-        b.release();
+        // Every branch ends the lease first, before anything that could throw: that is what resolves
+        // a probe, whichever way the exchange ended.
+        Lease l = lease;
+        Backend b = l.backend;
         Throwable failure = result.getResponseFailure() != null ? result.getResponseFailure()
                 : responded ? null : result.getRequestFailure();
         if (failure == null) {
+            l.release();
             finish();
             return;
         }
+        long now = forwarder.now();
+        long recoverMillis = forwarder.config.recoverTime().toMillis();
         if (responded) {
             // Part of the answer is on its way; the client sees a cut-short response.
+            l.failed(now, recoverMillis, describe(failure));
             LOG.debug("dispatch: {} {} to {} failed after the response began: {}", method, target, b, failure.toString());
-            b.countFailure();
             finish();
             return;
         }
         if (!begun) {
-            b.markDown(forwarder.now(), forwarder.config.recoverTime().toMillis(), describe(failure));
+            l.unreachable(now, recoverMillis, describe(failure));
             retryOr(b, () -> outage());
+        } else if (body != null && body.clientFailed()) {
+            // The client went away or its body broke off: that says nothing about the server, so a
+            // probe is handed to the next request rather than counted against it.
+            l.release();
+            LOG.debug("dispatch: {} {} to {}: the client's body broke off: {}", method, target, b, failure.toString());
+            error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: the request body did not arrive whole");
         } else if (isTimeout(failure)) {
-            b.countFailure();
+            l.failed(now, recoverMillis, "no answer within socket-timeout");
             LOG.debug("dispatch: {} {} to {}: no answer within socket-timeout", method, target, b);
             error(HttpServletResponse.SC_GATEWAY_TIMEOUT, "Gateway Timeout: " + b.name() + " did not answer in time");
         } else if (IDEMPOTENT.contains(method) && !hasBody) {
             // A body is read from the moment the connection began: a request with one is never sent twice.
-            b.countFailure();
+            l.failed(now, recoverMillis, describe(failure));
             retryOr(b, () -> error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: " + b.name() + " failed: " + describe(failure)));
         } else {
-            b.countFailure();
+            l.failed(now, recoverMillis, describe(failure));
             error(HttpServletResponse.SC_BAD_GATEWAY, "Bad Gateway: " + b.name() + " failed: " + describe(failure));
         }
     }
@@ -206,7 +238,7 @@ final class ProxyExchange implements Response.Listener, Request.BeginListener {
             tried = new HashSet<>();
         }
         tried.add(failed);
-        Backend next = retriesLeft-- > 0 ? forwarder.choose(sessionId, pool, tried) : null;
+        Lease next = retriesLeft-- > 0 ? forwarder.choose(sessionId, pool, tried) : null;
         if (next != null) {
             send(next);
         } else {

@@ -27,12 +27,16 @@ final class RequestBody extends IteratingCallback implements ReadListener {
     private volatile boolean allRead;
     private volatile Throwable failure;
     private volatile long bytes;
+    private volatile boolean clientFailed;
 
     RequestBody(ServletInputStream in, int bufferSize, RequestThread thread) {
         this.in = in;
         this.buffer = new byte[bufferSize];
         this.thread = thread;
-        this.written = Callback.from(() -> thread.run(this::succeeded, this::failed), this::failed);
+        this.written = Callback.from(() -> thread.run(this::succeeded, ended -> {
+            requestEnded();
+            failed(ended);
+        }), this::failed);
     }
 
     /**
@@ -55,6 +59,19 @@ final class RequestBody extends IteratingCallback implements ReadListener {
         return bytes;
     }
 
+    /**
+     * Whether reading the client's body failed (the client went away, or sent less than it announced,
+     * or the request ended before its body could be read on): the client's side, not the server's.
+     */
+    boolean clientFailed() {
+        return clientFailed;
+    }
+
+    /** The request ended meanwhile (the container refused a step handed to it): its body will not arrive whole. */
+    void requestEnded() {
+        clientFailed = true;
+    }
+
     @Override
     protected Action process() throws IOException {
         AsyncRequestContent target = content;
@@ -64,7 +81,13 @@ final class RequestBody extends IteratingCallback implements ReadListener {
             return Action.IDLE;
         }
         while (in.isReady()) {
-            int n = in.read(buffer);
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                clientFailed = true;
+                throw e;
+            }
             if (n > 0) {
                 bytes += n;
                 target.write(ByteBuffer.wrap(buffer, 0, n), written);
@@ -96,6 +119,8 @@ final class RequestBody extends IteratingCallback implements ReadListener {
     @Override
     public void onError(Throwable t) {
         thread.serve(() -> {
+            // Noted before the backend request fails, so the exchange's end sees it was the client's.
+            clientFailed = true;
             failure = t;
             AsyncRequestContent target = content;
             if (target != null) {

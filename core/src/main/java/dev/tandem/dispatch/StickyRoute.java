@@ -22,9 +22,9 @@ final class StickyRoute {
 
     /**
      * The owner of session {@code id} (null for none) if it takes the request, else the backup,
-     * counted in; null to let the balancer choose.
+     * counted in: its lease; null to let the balancer choose.
      */
-    Backend acquire(String id, Pool pool, Set<Backend> excluded, long now) {
+    Lease acquire(String id, Pool pool, Set<Backend> excluded, long now) {
         if (id == null) {
             return null;
         }
@@ -34,8 +34,9 @@ final class StickyRoute {
                 return null;
             }
             Backend b = server.get();
-            if (!excluded.contains(b) && b.tryAcquire(now, true)) {
-                return b;
+            Lease lease = excluded.contains(b) ? null : b.tryAcquire(now, true);
+            if (lease != null) {
+                return lease;
             }
         }
         return null;

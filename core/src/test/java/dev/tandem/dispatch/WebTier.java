@@ -75,6 +75,7 @@ final class WebTier implements AutoCloseable {
     static final class Builder {
         private final Map<String, String> params = new LinkedHashMap<>();
         private int connectionsPerServer = Forwarder.MAX_CONNECTIONS_PER_SERVER;
+        private Clock clock = Clock.systemUTC();
 
         Builder param(String name, String value) {
             params.put(name, value);
@@ -84,6 +85,12 @@ final class WebTier implements AutoCloseable {
         /** Caps the filter's backend connections per app server, so that requests queue for one. */
         Builder connectionsPerServer(int n) {
             connectionsPerServer = n;
+            return this;
+        }
+
+        /** The filter's clock, for tests that move recover-time along instead of waiting for it. */
+        Builder clock(Clock c) {
+            clock = c;
             return this;
         }
 
@@ -99,7 +106,7 @@ final class WebTier implements AutoCloseable {
             server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            DispatchFilter filter = new DispatchFilter(Clock.systemUTC(), connectionsPerServer);
+            DispatchFilter filter = new DispatchFilter(clock, connectionsPerServer);
             FilterHolder holder = new FilterHolder(filter);
             holder.setName("tandem-dispatch");
             holder.setAsyncSupported(true);
@@ -145,7 +152,7 @@ final class WebTier implements AutoCloseable {
             connector.setProperty("address", "127.0.0.1");
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", base.toString());
-            DispatchFilter filter = new DispatchFilter(Clock.systemUTC(), connectionsPerServer);
+            DispatchFilter filter = new DispatchFilter(clock, connectionsPerServer);
             FilterDef def = new FilterDef();
             def.setFilterName("tandem-dispatch");
             def.setFilterClass(DispatchFilter.class.getName());
