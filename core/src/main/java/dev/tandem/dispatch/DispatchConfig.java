@@ -113,6 +113,16 @@ record DispatchConfig(
                 socketTimeout, healthCheck, retries, outageUrl, statusPath, secret, cookieName, agentMetrics);
     }
 
+    /**
+     * How long a down server's probe request may stay unresolved before it counts as failed and
+     * another request may probe: the longest a request without a body waits for the head of an
+     * answer, connect-timeout then socket-timeout. Every end of a probe resolves it sooner; this only
+     * bounds an end that never comes.
+     */
+    Duration probeTimeout() {
+        return connectTimeout.plus(socketTimeout);
+    }
+
     /** The effective configuration for the start-up log line, the secret masked. */
     String describe() {
         StringBuilder s = new StringBuilder();

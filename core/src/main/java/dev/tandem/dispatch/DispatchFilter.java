@@ -30,6 +30,7 @@ public final class DispatchFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchFilter.class);
 
     private final Clock clock;
+    private final int connectionsPerServer;
     private Rules rules;
     private Map<String, Pool> pools;
     private Forwarder forwarder;
@@ -41,7 +42,13 @@ public final class DispatchFilter implements Filter {
     }
 
     DispatchFilter(Clock clock) {
+        this(clock, Forwarder.MAX_CONNECTIONS_PER_SERVER);
+    }
+
+    /** For tests: so few backend connections per app server that requests queue for them. */
+    DispatchFilter(Clock clock, int connectionsPerServer) {
         this.clock = clock;
+        this.connectionsPerServer = connectionsPerServer;
     }
 
     @Override
@@ -62,9 +69,10 @@ public final class DispatchFilter implements Filter {
         long reportMaxAge = Math.max(30_000, 3 * config.healthCheck().map(h -> h.interval().toMillis()).orElse(0L));
         Map<String, Pool> p = new LinkedHashMap<>();
         config.clusters().forEach((name, topology) ->
-                p.put(name, new Pool(name, topology, Balancer.of(config.algorithm(), config.agentMetrics(), reportMaxAge))));
+                p.put(name, new Pool(name, topology, Balancer.of(config.algorithm(), config.agentMetrics(), reportMaxAge),
+                        config.probeTimeout())));
         pools = Map.copyOf(p);
-        forwarder = new Forwarder(config, clock);
+        forwarder = new Forwarder(config, clock, connectionsPerServer);
         try {
             forwarder.start();
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package dev.tandem.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * mod_athena: app nodes push load figures ({@link AgentReport}); each metric is normalised by the
@@ -22,7 +23,7 @@ final class DynamicBalancer implements Balancer {
     }
 
     @Override
-    public Backend acquire(List<Backend> candidates, long now) {
+    public <T> T pick(List<Backend> candidates, long now, boolean advance, Function<Backend, T> take) {
         List<Backend> reported = new ArrayList<>();
         List<Backend> silent = new ArrayList<>();
         for (Backend b : candidates) {
@@ -31,12 +32,13 @@ final class DynamicBalancer implements Balancer {
         }
         while (!reported.isEmpty()) {
             Backend best = lowest(reported);
-            if (best.tryAcquire(now, false)) {
-                return best;
+            T taken = take.apply(best);
+            if (taken != null) {
+                return taken;
             }
             reported.remove(best);
         }
-        return silent.isEmpty() ? null : unreported.acquire(silent, now);
+        return silent.isEmpty() ? null : unreported.pick(silent, now, advance, take);
     }
 
     private Backend lowest(List<Backend> reported) {

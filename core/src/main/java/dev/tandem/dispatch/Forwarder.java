@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class Forwarder {
     /** Per-server connection cap: high, as HAProxy's default; {@code max-connections} is the real limit. */
-    private static final int MAX_CONNECTIONS_PER_SERVER = 4096;
+    static final int MAX_CONNECTIONS_PER_SERVER = 4096;
 
     final DispatchConfig config;
     final HttpClient client;
@@ -24,7 +24,8 @@ final class Forwarder {
     private final StickyRoute sticky;
     private final Clock clock;
 
-    Forwarder(DispatchConfig config, Clock clock) {
+    /** {@code connectionsPerServer}: {@link #MAX_CONNECTIONS_PER_SERVER}, or fewer in tests that need exchanges to queue. */
+    Forwarder(DispatchConfig config, Clock clock, int connectionsPerServer) {
         this.config = config;
         this.clock = clock;
         this.sticky = new StickyRoute(config.cookieName());
@@ -39,7 +40,7 @@ final class Forwarder {
         client.setUserAgentField(null);
         client.setDefaultRequestContentType(null);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_SERVER);
+        client.setMaxConnectionsPerDestination(connectionsPerServer);
         client.setMaxRequestsQueuedPerDestination(64 * 1024);
         client.setUseInputDirectByteBuffers(false);
         client.setRequestBufferSize(bufferSize);
@@ -66,11 +67,19 @@ final class Forwarder {
         new ProxyExchange(this, request, response, pool).start();
     }
 
-    /** The session's owner, else its backup, else the balancer's choice; counted in. Null if no server is left. */
-    Backend choose(HttpServletRequest request, Pool pool, Set<Backend> excluded) {
+    /** The session id the request carries in the cookie or the URL, or null. */
+    String sessionId(HttpServletRequest request) {
+        return sticky.sessionId(request);
+    }
+
+    /**
+     * The owner of session {@code sessionId} (null for none), else its backup, else the balancer's
+     * choice; counted in: its lease, which the caller must end. Null if no server is left.
+     */
+    Lease choose(String sessionId, Pool pool, Set<Backend> excluded) {
         long now = now();
-        Backend b = sticky.acquire(request, pool, excluded, now);
-        return b != null ? b : pool.acquire(excluded, now);
+        Lease lease = sticky.acquire(sessionId, pool, excluded, now);
+        return lease != null ? lease : pool.acquire(excluded, now);
     }
 
     /** No server can take the request: 503, or a redirect to {@code outage-url}. */

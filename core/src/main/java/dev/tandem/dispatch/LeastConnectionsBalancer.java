@@ -3,6 +3,7 @@ package dev.tandem.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The server with the fewest active requests per unit of weight; ties go round the list, so idle
@@ -12,21 +13,23 @@ final class LeastConnectionsBalancer implements Balancer {
     private final AtomicInteger tieBreak = new AtomicInteger();
 
     @Override
-    public Backend acquire(List<Backend> candidates, long now) {
+    public <T> T pick(List<Backend> candidates, long now, boolean advance, Function<Backend, T> take) {
+        int turn = advance ? tieBreak.getAndIncrement() : tieBreak.get();
         List<Backend> left = new ArrayList<>(candidates);
         while (!left.isEmpty()) {
-            Backend best = least(left);
-            if (best.tryAcquire(now, false)) {
-                return best;
+            Backend best = least(left, turn);
+            T taken = take.apply(best);
+            if (taken != null) {
+                return taken;
             }
             left.remove(best);
         }
         return null;
     }
 
-    private Backend least(List<Backend> candidates) {
+    private static Backend least(List<Backend> candidates, int turn) {
         int n = candidates.size();
-        int start = Math.floorMod(tieBreak.getAndIncrement(), n);
+        int start = Math.floorMod(turn, n);
         Backend best = null;
         for (int i = 0; i < n; i++) {
             Backend b = candidates.get((start + i) % n);

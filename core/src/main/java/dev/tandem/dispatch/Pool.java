@@ -2,10 +2,12 @@ package dev.tandem.dispatch;
 
 import dev.tandem.cluster.ClusterTopology;
 import dev.tandem.session.SessionId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One cluster's servers ({@code cluster} or a {@code cluster.NAME}) and how a new request picks one:
@@ -16,9 +18,10 @@ final class Pool {
     final List<Backend> backends;
     private final Balancer balancer;
 
-    Pool(String name, ClusterTopology topology, Balancer balancer) {
+    /** @param probeTimeout how long a down server's unresolved probe request keeps others from probing it */
+    Pool(String name, ClusterTopology topology, Balancer balancer, Duration probeTimeout) {
         this.name = name;
-        this.backends = topology.members().stream().map(m -> new Backend(name, m)).toList();
+        this.backends = topology.members().stream().map(m -> new Backend(name, m, probeTimeout.toMillis())).toList();
         this.balancer = balancer;
     }
 
@@ -32,19 +35,34 @@ final class Pool {
         return backends.stream().filter(b -> b.name().equals(server)).findFirst();
     }
 
-    /** A server for a request no session pins, already counted in; null if none will take it. */
-    Backend acquire(Set<Backend> excluded, long now) {
-        Backend chosen = acquire(false, excluded, now);
-        return chosen != null ? chosen : acquire(true, excluded, now);
+    /**
+     * A server for a request no session pins, already counted in: its lease, which the caller must
+     * end; null if none will take it.
+     */
+    Lease acquire(Set<Backend> excluded, long now) {
+        return pick(excluded, now, true, b -> b.tryAcquire(now, false));
     }
 
-    private Backend acquire(boolean backups, Set<Backend> excluded, long now) {
+    /**
+     * The server {@link #acquire} would pick now, for the status page: nothing is counted in, no
+     * turn is taken and no probe is started, so asking cannot change what the next request gets.
+     */
+    Backend wouldChoose(long now) {
+        return pick(Set.of(), now, false, b -> b.wouldTake(now, false) ? b : null);
+    }
+
+    private <T> T pick(Set<Backend> excluded, long now, boolean advance, Function<Backend, T> take) {
+        T chosen = pick(false, excluded, now, advance, take);
+        return chosen != null ? chosen : pick(true, excluded, now, advance, take);
+    }
+
+    private <T> T pick(boolean backups, Set<Backend> excluded, long now, boolean advance, Function<Backend, T> take) {
         List<Backend> candidates = new ArrayList<>(backends.size());
         for (Backend b : backends) {
             if (b.member.backup() == backups && !b.isDraining() && !excluded.contains(b) && b.selectable(now)) {
                 candidates.add(b);
             }
         }
-        return candidates.isEmpty() ? null : balancer.acquire(candidates, now);
+        return candidates.isEmpty() ? null : balancer.pick(candidates, now, advance, take);
     }
 }

@@ -2,6 +2,7 @@ package dev.tandem.dispatch;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The IPVS {@code hprio} scheduler: only the servers of the highest weight that are not overloaded
@@ -14,8 +15,8 @@ final class PriorityBalancer implements Balancer {
     private final AtomicInteger next = new AtomicInteger();
 
     @Override
-    public Backend acquire(List<Backend> candidates, long now) {
-        int turn = next.getAndIncrement();
+    public <T> T pick(List<Backend> candidates, long now, boolean advance, Function<Backend, T> take) {
+        int turn = advance ? next.getAndIncrement() : next.get();
         int ceiling = Integer.MAX_VALUE;
         while (true) {
             int weight = 0;
@@ -31,8 +32,11 @@ final class PriorityBalancer implements Balancer {
             int n = candidates.size();
             for (int i = 0; i < n; i++) {
                 Backend b = candidates.get(Math.floorMod(turn + i, n));
-                if (b.member.weight() == weight && b.tryAcquire(now, false)) {
-                    return b;
+                if (b.member.weight() == weight) {
+                    T taken = take.apply(b);
+                    if (taken != null) {
+                        return taken;
+                    }
                 }
             }
             ceiling = weight;

@@ -12,10 +12,12 @@ import org.eclipse.jetty.io.Content;
  * Streams the backend's response body to the client with servlet non-blocking writes: one chunk at
  * a time, and the next is demanded from the backend only when the client has taken this one, so
  * memory stays flat and no thread waits on a slow client. Completes the async context after the
- * last write.
+ * last write. Called where the {@link RequestThread} allows; the container's callbacks mark their
+ * thread as serving this request.
  */
 final class ResponseBody implements WriteListener {
     private final AsyncContext async;
+    private final RequestThread thread;
     private final ServletOutputStream out;
     private final Response backendResponse;
     private final long contentLength;
@@ -28,8 +30,9 @@ final class ResponseBody implements WriteListener {
     private boolean completed;
     private byte[] scratch;
 
-    ResponseBody(AsyncContext async, ServletOutputStream out, Response backendResponse) {
+    ResponseBody(AsyncContext async, RequestThread thread, ServletOutputStream out, Response backendResponse) {
         this.async = async;
+        this.thread = thread;
         this.out = out;
         this.backendResponse = backendResponse;
         this.contentLength = backendResponse.getHeaders().getLongField("Content-Length");
@@ -48,7 +51,7 @@ final class ResponseBody implements WriteListener {
         if (first) {
             out.setWriteListener(this);
         } else {
-            onWritePossible();
+            writePossible();
         }
     }
 
@@ -67,6 +70,10 @@ final class ResponseBody implements WriteListener {
 
     @Override
     public void onWritePossible() throws IOException {
+        thread.serve(this::writePossible);
+    }
+
+    private void writePossible() throws IOException {
         Runnable next = null;
         boolean complete = false;
         synchronized (this) {
@@ -115,6 +122,10 @@ final class ResponseBody implements WriteListener {
 
     @Override
     public void onError(Throwable failure) {
+        thread.serve(() -> failed(failure));
+    }
+
+    private void failed(Throwable failure) {
         synchronized (this) {
             if (chunk != null) {
                 chunk.release();

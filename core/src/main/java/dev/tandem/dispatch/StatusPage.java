@@ -17,7 +17,8 @@ import java.util.Set;
  * <ul>
  * <li>{@code GET <status-path>}: per server state, weight, active and total requests, failures, last
  *     health check and its latency, sticky requests; HTML, or JSON with {@code ?format=json};
- * <li>{@code GET <status-path>/balance?cluster=NAME}: the server the balancer picks now, as text;
+ * <li>{@code GET <status-path>/balance?cluster=NAME}: the server the balancer would pick now, as
+ *     text; asking changes nothing (no turn taken, no probe started);
  * <li>{@code GET <status-path>/agent?server=NAME&cpu=0.42&...}: an app node's load report, signed
  *     ({@link SignedRequest}); {@code drain=true|false} in it drains or enables the server;
  * <li>{@code POST <status-path>/drain?server=NAME} and {@code /enable}, signed.
@@ -69,12 +70,11 @@ final class StatusPage {
             text(response, 404, "no cluster '" + cluster + "'; known: " + String.join(", ", pools.keySet()));
             return;
         }
-        Backend b = pool.acquire(Set.of(), forwarder.now());
+        Backend b = pool.wouldChoose(forwarder.now());
         if (b == null) {
             text(response, 503, "none");
             return;
         }
-        b.release();
         text(response, 200, b.name());
     }
 

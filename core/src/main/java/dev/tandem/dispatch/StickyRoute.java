@@ -20,9 +20,11 @@ final class StickyRoute {
         this.cookieName = cookieName;
     }
 
-    /** The owner if it takes the request, else the backup, counted in; null to let the balancer choose. */
-    Backend acquire(HttpServletRequest request, Pool pool, Set<Backend> excluded, long now) {
-        String id = sessionId(request);
+    /**
+     * The owner of session {@code id} (null for none) if it takes the request, else the backup,
+     * counted in: its lease; null to let the balancer choose.
+     */
+    Lease acquire(String id, Pool pool, Set<Backend> excluded, long now) {
         if (id == null) {
             return null;
         }
@@ -32,8 +34,9 @@ final class StickyRoute {
                 return null;
             }
             Backend b = server.get();
-            if (!excluded.contains(b) && b.tryAcquire(now, true)) {
-                return b;
+            Lease lease = excluded.contains(b) ? null : b.tryAcquire(now, true);
+            if (lease != null) {
+                return lease;
             }
         }
         return null;

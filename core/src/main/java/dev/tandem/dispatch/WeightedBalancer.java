@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Smooth weighted round-robin (nginx): each server gains its weight every turn, the highest is
@@ -13,19 +14,25 @@ final class WeightedBalancer implements Balancer {
     private final Map<Backend, Long> current = new HashMap<>();
 
     @Override
-    public Backend acquire(List<Backend> candidates, long now) {
+    public <T> T pick(List<Backend> candidates, long now, boolean advance, Function<Backend, T> take) {
+        Map<Backend, Long> weights = advance ? current : copyOfCurrent();
         List<Backend> left = new ArrayList<>(candidates);
         while (!left.isEmpty()) {
-            Backend best = pick(left);
-            if (best.tryAcquire(now, false)) {
-                return best;
+            Backend best = next(left, weights);
+            T taken = take.apply(best);
+            if (taken != null) {
+                return taken;
             }
             left.remove(best);
         }
         return null;
     }
 
-    private synchronized Backend pick(List<Backend> candidates) {
+    private synchronized Map<Backend, Long> copyOfCurrent() {
+        return new HashMap<>(current);
+    }
+
+    private synchronized Backend next(List<Backend> candidates, Map<Backend, Long> current) {
         long sum = 0;
         Backend best = null;
         long bestWeight = Long.MIN_VALUE;

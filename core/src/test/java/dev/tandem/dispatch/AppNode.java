@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An app-tier node for dispatch tests: a real Jetty answering every path with its own name, plus
  * actions the tests ask for by path. Requests to {@code /hold/*} wait, without holding a thread,
- * until the test releases them.
+ * until the test releases them; {@code /echo} answers the request body.
  */
 final class AppNode implements AutoCloseable {
     final String name;
@@ -86,6 +86,9 @@ final class AppNode implements AutoCloseable {
                 upload(request, response);
             } else if (path.startsWith("/download")) {
                 download(request, response);
+            } else if (path.startsWith("/echo")) {
+                response.setContentType("application/octet-stream");
+                request.getInputStream().transferTo(response.getOutputStream());
             } else if (path.startsWith("/headers")) {
                 StringBuilder s = new StringBuilder();
                 for (String h : Collections.list(request.getHeaderNames())) {
