@@ -125,16 +125,9 @@ final class SimClient {
         SessionChange change = new SessionChange(newId, now, now, maxInactive, Map.of("k0", bytes(value)), Set.of());
         String what = name + " create " + newId + " k0=" + value + " via " + node.name();
         world.trace().line(what);
-        SimSessionCache[] cache = new SimSessionCache[1];
-        long[] generation = new long[1];
-        node.request(() -> {
-            cache[0] = node.cache();
-            generation[0] = cache[0].generation(newId);
-            return node.sessions().saveAsync(change);
-        }).whenComplete((version, e) -> {
+        node.request(() -> node.cache().saveNew(change)).whenComplete((version, e) -> {
             if (e == null) {
                 world.ledger().acked(s, List.of(w), 0, version, now, world.scheduler().now());
-                cache[0].saved(change, version, generation[0]);
                 id = newId;
             }
             outcome(what, version, e);
@@ -319,15 +312,8 @@ final class SimClient {
         }
         SessionChange change = new SessionChange(newId, from.created, now, from.maxInactiveSeconds, attributes, Set.of());
         world.trace().line(what + " -> " + newId);
-        SimSessionCache[] cache = new SimSessionCache[1];
-        long[] generation = new long[1];
-        node.request(() -> {
-            cache[0] = node.cache();
-            generation[0] = cache[0].generation(newId);
-            return node.sessions().saveAsync(change);
-        }).thenCompose(version -> {
+        node.request(() -> node.cache().saveNew(change)).thenCompose(version -> {
             world.ledger().acked(to, copied, 0, version, now, world.scheduler().now());
-            cache[0].saved(change, version, generation[0]);
             id = newId;
             from.removeIssued = world.scheduler().now();
             return node.request(() -> {

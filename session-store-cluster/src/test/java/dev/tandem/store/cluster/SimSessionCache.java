@@ -76,6 +76,15 @@ final class SimSessionCache {
                 change.maxInactiveInterval(), attributes));
     }
 
+    /** A new session's first save (a create, or changeSessionId's copy under the new id). */
+    CompletableFuture<Long> saveNew(SessionChange change) {
+        long generation = generation(change.id());
+        return sessions.saveAsync(change).thenApply(version -> {
+            saved(change, version, generation);
+            return version;
+        });
+    }
+
     /** A request's save failed or was refused, or the session was invalidated here. */
     void forget(String id) {
         copies.remove(id);

@@ -44,6 +44,8 @@ class SimulationRegressionTest {
         "21708 | a restarted server held another record at the acting owner's version; the peer with the acknowledged one did not send it in time",
         "10979 | a backup restarted under a save, its connection broke: acknowledged with one copy; the owner's kill lost it",
         "32273 | a restarted owner kept its unacknowledged saves above the peers' versions over the acknowledged write",
+        "5 | a server's save landed on another's: its cached copy claimed the new version without the other write",
+        "129 | a backup that missed a replica served its cached copy until the missed-writes notice came",
     })
     void aSeedThatOnceBrokeAPromiseKeepsThemNow(long seed, String bug) {
         Simulation.Result r = Simulation.run(seed);
