@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Rewrites sealed segments that are mostly dead: the oldest sealed segments whose live bytes fall
  * under {@value #LIVE_SHARE_PERCENT}% of their size are read through, each id found in them is handed to
  * {@link FileStore#moveOut} (which appends at the head what the index still needs from it: a fresh
- * base of a chain that reaches into the victim, the newest touch, a standing tombstone), the head is
- * forced, and only then the victim deleted (invariant 4). Records of removed and swept sessions, and
+ * base of a chain that reaches into the victim, the newest touch, a standing tombstone), with fsync
+ * the segments holding the copies are forced, and only then the victim deleted (invariant 4). Records of removed and swept sessions, and
  * tombstones past their time, are not moved: they drop out here. A crash at any instant leaves the
  * victim, or the victim and the moved copies (the later copy wins), or only the copies.
  *
@@ -31,15 +31,21 @@ final class Compaction {
     private final FileStore store;
     private final SessionLog log;
     private final String logPrefix;
+    private final boolean fsync;
 
-    Compaction(FileStore store, SessionLog log, String logPrefix) {
+    Compaction(FileStore store, SessionLog log, String logPrefix, boolean fsync) {
         this.store = store;
         this.log = log;
         this.logPrefix = logPrefix;
+        this.fsync = fsync;
     }
 
-    /** Compacts the oldest segments that are due, up to {@value #BATCH}; whether there was one. */
-    boolean runOnce(long now) throws IOException {
+    /**
+     * Compacts the oldest segments that are due, up to {@value #BATCH}; whether there was one. One
+     * run at a time: the scheduler's and a caller's of {@link FileStore#compactNow} would pick the
+     * same victims.
+     */
+    synchronized boolean runOnce(long now) throws IOException {
         List<Segment> victims = new ArrayList<>();
         for (Segment segment : log.segments()) {
             if (victims.size() < BATCH && segment.sealed() && isMostlyDead(segment)) {
@@ -104,8 +110,11 @@ final class Compaction {
                 copies.add(Segment.segmentOf(copy));
             }
         }
-        // The moved copies on disk before the only other copy goes, fsync or not.
-        log.force(copies);
+        if (fsync) {
+            // The moved copies on disk before the only other copy goes. Without fsync no write is forced,
+            // and a power loss may lose any session (README, guarantee 2); a process crash loses none of them.
+            log.force(copies);
+        }
         for (Segment victim : victims) {
             log.delete(victim);
         }

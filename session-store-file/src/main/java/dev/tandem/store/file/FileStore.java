@@ -54,6 +54,9 @@ final class FileStore implements SessionStore {
     private final RecentRecords recent = new RecentRecords(1024);
     private final Compaction compaction;
     private final ScheduledExecutorService scheduler;
+    /** A compaction run is queued on the scheduler already: a burst of rolls queues one. */
+    private final java.util.concurrent.atomic.AtomicBoolean compactionQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     private FileStore(SessionDirectory directory, SessionLog log, FileStoreConfig config, StoreContext context,
@@ -66,7 +69,7 @@ final class FileStore implements SessionStore {
         this.logPrefix = logPrefix;
         this.index = scan.sessions;
         this.tombstones = scan.tombstones;
-        this.compaction = new Compaction(this, log, logPrefix);
+        this.compaction = new Compaction(this, log, logPrefix, config.fsync());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tandem-file-log" + logPrefix);
             thread.setDaemon(true);
@@ -82,17 +85,22 @@ final class FileStore implements SessionStore {
         try {
             log = SessionLog.open(directory, config.segmentSize(), logPrefix);
             long now = context.clock().millis();
-            LogScan scan = LogScan.run(log, logPrefix, now);
+            LogScan scan = LogScan.run(log, directory, logPrefix, now);
             log.startHead();
             Migration.Result migrated = Migration.run(directory, log, scan, logPrefix, now);
             FileStore store = new FileStore(directory, log, config, context, logPrefix, scan);
             LOG.info("{} file store at {} (fsync={}, segment-size={}): {} sessions and {} tombstones indexed from "
-                            + "{} records in {} segments in {} ms; {} expired left out, {} damaged regions skipped{}",
+                            + "{} records in {} segments ({} from hint files) in {} ms; {} expired left out, {} damaged "
+                            + "regions skipped{}",
                     logPrefix, directory.path(), config.fsync(), config.segmentSize(), scan.sessions.size(),
-                    scan.tombstones.size(), scan.records, log.segments().size(),
+                    scan.tombstones.size(), scan.records, log.segments().size(), scan.hinted,
                     (System.nanoTime() - started) / 1_000_000, scan.expired, scan.damaged, migrated.describe());
-            store.scheduler.scheduleWithFixedDelay(store::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
-                    TimeUnit.MILLISECONDS);
+            if (config.compactInBackground()) {
+                store.scheduler.scheduleWithFixedDelay(store::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                // Under sustained saves the log grows a segment at a time: look for work at each, not only each second.
+                log.onRoll(store::compactSoon);
+            }
             return store;
         } catch (IOException e) {
             closeQuietly(log, directory);
@@ -281,6 +289,14 @@ final class FileStore implements SessionStore {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            try {
+                log.dropEmptyHead();
+                // The head too: the next start reads hints for every segment this store wrote.
+                writeHints(true);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{} cannot write the log's hint files: {}; the next start reads the segments", logPrefix,
+                        e.toString());
+            }
             log.close();
             directory.close();
         }
@@ -297,9 +313,43 @@ final class FileStore implements SessionStore {
             while (!closed && compaction.runOnce(clock.millis()) && System.nanoTime() < until) {
                 // the next batch
             }
+            writeHints(false);
         } catch (Throwable e) {
-            LOG.warn("{} session log compaction failed: {}; it is tried again in {} ms", logPrefix, e.toString(),
-                    MAINTENANCE_MILLIS, e);
+            if (closed) {
+                LOG.debug("{} compaction stopped by close: {}", logPrefix, e.toString());
+            } else {
+                LOG.warn("{} session log compaction failed: {}; it is tried again in {} ms", logPrefix, e.toString(),
+                        MAINTENANCE_MILLIS, e);
+            }
+        }
+    }
+
+    /**
+     * Writes the hint file of every sealed segment that has none; with {@code head}, of the head too,
+     * once the writes in flight in it have returned (the store is closed, so no new one starts).
+     */
+    private void writeHints(boolean head) throws IOException {
+        for (Segment segment : log.segments()) {
+            if (segment.hinted || segment.size() == 0) {
+                continue;
+            }
+            if (segment.sealed() || (head && segment.writing.get() == 0)) {
+                Hints.write(directory, segment, logPrefix);
+            }
+        }
+    }
+
+    /** Queues a compaction run on the scheduler, unless one is queued already; called under the log's monitor. */
+    private void compactSoon() {
+        if (!closed && compactionQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    compactionQueued.set(false);
+                    maintain();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                compactionQueued.set(false); // closing
+            }
         }
     }
 

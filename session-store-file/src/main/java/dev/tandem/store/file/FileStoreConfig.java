@@ -12,15 +12,17 @@ import java.util.regex.Pattern;
  * @param directory where this web-app's session files live: {@code <path>/<webApp>}
  * @param fsync whether each save is forced to disk before it is acknowledged
  * @param segmentSize the size at which the log starts a new segment file
+ * @param compactInBackground whether the store's own thread compacts the log; tests that compact by
+ *     hand turn it off
  */
-record FileStoreConfig(Path directory, boolean fsync, long segmentSize) {
+record FileStoreConfig(Path directory, boolean fsync, long segmentSize, boolean compactInBackground) {
     static final Set<String> PARAMETERS = Set.of("path", "fsync", "segment-size");
     static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
     private static final long MIN_SEGMENT_SIZE = 4L << 10;
     private static final long MAX_SEGMENT_SIZE = 1L << 30;
 
     FileStoreConfig(Path directory, boolean fsync) {
-        this(directory, fsync, DEFAULT_SEGMENT_SIZE);
+        this(directory, fsync, DEFAULT_SEGMENT_SIZE, true);
     }
     // The same characters core's web-app names are made of; "." and ".." are refused separately.
     private static final Pattern WEB_APP = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -45,7 +47,7 @@ record FileStoreConfig(Path directory, boolean fsync, long segmentSize) {
             throw new IllegalArgumentException("web-app directory " + directory + " is not inside path " + root);
         }
         return new FileStoreConfig(directory, parseFsync(context.parameter("fsync").orElse("false")),
-                parseSize(context.parameter("segment-size").orElse("64m")));
+                parseSize(context.parameter("segment-size").orElse("64m")), true);
     }
 
     /** {@code 65536}, {@code 64k}, {@code 64m}: bytes, KiB or MiB. */

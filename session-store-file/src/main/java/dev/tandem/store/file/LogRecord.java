@@ -130,6 +130,26 @@ final class LogRecord {
     // ---- reading
 
     /**
+     * What start-up needs of a record, without its attributes: from the record itself, or from a
+     * segment's hint file ({@link Hints}). Fields a type does not have are 0.
+     */
+    record Header(byte type, String id, long version, long position, int length, long creationTime,
+                  long lastAccessedTime, int maxInactiveInterval, long baseVersion, long previous) {
+
+        /** The header of the checked record at {@code at} in {@code in}, which lies at {@code position}. */
+        static Header of(long position, ByteBuffer in, int at) {
+            byte type = LogRecord.type(in, at);
+            boolean chain = type == BASE || type == DELTA;
+            return new Header(type, LogRecord.id(in, at), LogRecord.version(in, at), position, LogRecord.length(in, at),
+                    chain ? LogRecord.creationTime(in, at) : 0,
+                    type == TOMBSTONE ? 0 : LogRecord.lastAccessedTime(in, at),
+                    chain ? LogRecord.maxInactiveInterval(in, at) : 0,
+                    type == DELTA ? LogRecord.baseVersion(in, at) : 0,
+                    type == DELTA ? LogRecord.previous(in, at) : 0);
+        }
+    }
+
+    /**
      * Why the bytes at {@code at} (of which {@code available} can be read) are not a whole record,
      * or {@code null} if they are one: magic, a length that fits, a known type, a well-formed id
      * and the checksum all check out.

@@ -1,7 +1,6 @@
 package dev.tandem.store.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +20,7 @@ final class LogScan {
     final Map<String, IndexEntry> sessions = new ConcurrentHashMap<>();
     final Map<String, Long> tombstones = new ConcurrentHashMap<>();
     int records;
+    int hinted;
     int expired;
     int damaged;
 
@@ -30,11 +30,20 @@ final class LogScan {
         this.now = now;
     }
 
-    static LogScan run(SessionLog log, String logPrefix, long now) {
+    static LogScan run(SessionLog log, SessionDirectory directory, String logPrefix, long now) {
         LogScan scan = new LogScan(now);
         for (Segment segment : log.segments()) {
             try {
-                SegmentScanner.Result result = SegmentScanner.scan(segment, scan::apply, logPrefix);
+                // A sealed segment's hint file holds its records' headers: a few % of its bytes to read.
+                long covered = Hints.read(directory, segment, scan::apply, logPrefix);
+                segment.hinted = covered >= 0;
+                long size = segment.size();
+                if (covered == size) {
+                    scan.hinted++;
+                    continue;
+                }
+                SegmentScanner.Result result = SegmentScanner.scan(segment, Math.max(0, covered),
+                        (position, in, at) -> scan.apply(LogRecord.Header.of(position, in, at)), logPrefix);
                 scan.damaged += result.skippedRegions();
                 if (result.tornTail()) {
                     scan.damaged++;
@@ -53,40 +62,42 @@ final class LogScan {
     }
 
     /** One whole record, in log order. */
-    void apply(long position, ByteBuffer in, int at) {
+    void apply(LogRecord.Header record) {
         records++;
-        String id = LogRecord.id(in, at);
+        String id = record.id();
         IndexEntry entry = sessions.get(id);
-        switch (LogRecord.type(in, at)) {
+        switch (record.type()) {
             case LogRecord.BASE -> {
-                sessions.put(id, IndexEntry.ofBase(LogRecord.version(in, at), LogRecord.creationTime(in, at),
-                        LogRecord.lastAccessedTime(in, at), LogRecord.maxInactiveInterval(in, at), position,
-                        LogRecord.length(in, at)));
+                sessions.put(id, IndexEntry.ofBase(record.version(), record.creationTime(),
+                        record.lastAccessedTime(), record.maxInactiveInterval(), record.position(), record.length()));
                 // A save after the tombstone's time: the tombstone no longer stands.
                 tombstones.remove(id);
             }
             case LogRecord.DELTA -> {
-                if (entry == null || LogRecord.baseVersion(in, at) != entry.baseVersion()) {
+                if (entry == null || record.baseVersion() != entry.baseVersion()) {
+                    if (entry != null && record.baseVersion() > entry.version()) {
+                        // The delta of a newer base that was lost: the older chain is no longer the session.
+                        sessions.remove(id);
+                    }
                     return; // a delta of an older chain, or of a base that was lost
                 }
-                long version = LogRecord.version(in, at);
-                if (version == entry.version() + 1 && LogRecord.previous(in, at) == entry.tipPosition()) {
-                    sessions.put(id, entry.plusDelta(version, LogRecord.creationTime(in, at),
-                            LogRecord.lastAccessedTime(in, at), LogRecord.maxInactiveInterval(in, at), position,
-                            LogRecord.length(in, at)));
+                long version = record.version();
+                if (version == entry.version() + 1 && record.previous() == entry.tipPosition()) {
+                    sessions.put(id, entry.plusDelta(version, record.creationTime(), record.lastAccessedTime(),
+                            record.maxInactiveInterval(), record.position(), record.length()));
                 } else if (version > entry.version()) {
                     // The delta before it is missing (damaged, stepped over): the chain ends before the gap.
                     sessions.put(id, entry.withLost(version));
                 }
             }
             case LogRecord.TOUCH -> {
-                if (entry != null && LogRecord.version(in, at) == entry.version()) {
-                    sessions.put(id, entry.withLastAccessedTime(LogRecord.lastAccessedTime(in, at)));
+                if (entry != null && record.version() == entry.version()) {
+                    sessions.put(id, entry.withLastAccessedTime(record.lastAccessedTime()));
                 }
             }
             case LogRecord.TOMBSTONE -> {
                 sessions.remove(id);
-                long until = LogRecord.version(in, at);
+                long until = record.version();
                 if (until >= now) {
                     tombstones.merge(id, until, Math::max);
                 }

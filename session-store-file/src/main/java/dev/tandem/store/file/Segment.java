@@ -30,6 +30,8 @@ final class Segment {
     final AtomicLong live = new AtomicLong();
     /** Written since the last force: group commit forces only these. */
     final AtomicBoolean dirty = new AtomicBoolean();
+    /** Its hint file is written (or was read at start-up): see {@link Hints}. */
+    volatile boolean hinted;
     /** No more reservations: a newer segment is the head. */
     volatile boolean full;
 

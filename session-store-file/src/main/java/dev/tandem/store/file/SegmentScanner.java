@@ -32,14 +32,19 @@ final class SegmentScanner {
     private SegmentScanner() {}
 
     static Result scan(Segment segment, Visitor visitor, String logPrefix) throws IOException {
+        return scan(segment, 0, visitor, logPrefix);
+    }
+
+    /** Scans from offset {@code from}, where a record starts (a hint file covered the bytes before it). */
+    static Result scan(Segment segment, long from, Visitor visitor, String logPrefix) throws IOException {
         long size = segment.size();
-        if (size == 0) {
-            return new Result(0, 0, 0, 0);
+        if (size <= from) {
+            return new Result(size, size, 0, 0);
         }
         // Mapped, not read into the heap: a segment is up to 64 MiB and start-up reads them all.
         ByteBuffer in = segment.io(channel -> channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
-        int at = 0;
-        int end = 0;
+        int at = (int) from;
+        int end = at;
         int skippedRegions = 0;
         long skippedBytes = 0;
         while (at < size) {

@@ -181,6 +181,23 @@ final class SessionDirectory implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * Writes a whole small file (owner-only) under a temporary name and renames it over
+     * {@code file}: a reader sees the old file, the new one, or none, never a part.
+     */
+    void replace(Path file, byte[] bytes) throws IOException {
+        Path temporary = inside(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        try (FileChannel channel = FileChannel.open(temporary, CREATE_NEW_READ_WRITE, fileAttributes)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     byte[] read(Path file) throws IOException {
         return Files.readAllBytes(file);
     }

@@ -32,6 +32,8 @@ final class SessionLog implements AutoCloseable {
     private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
     private final GroupCommit commit = new GroupCommit(this::forceDirty);
     private Segment head;
+    /** Told when a segment is full and a new head started: compaction may have work. Must not block. */
+    private volatile Runnable onRoll = () -> { };
 
     private SessionLog(SessionDirectory directory, long segmentSize, String logPrefix) {
         this.directory = directory;
@@ -46,6 +48,12 @@ final class SessionLog implements AutoCloseable {
             for (Path file : files) {
                 int number = Segment.number(file.getFileName().toString());
                 if (number >= 0 && Files.isRegularFile(file)) {
+                    if (Files.size(file) == 0) {
+                        // A head no save reached before its store closed or crashed: nothing to read.
+                        directory.deleteQuietly(file);
+                        directory.deleteQuietly(Hints.file(directory, number));
+                        continue;
+                    }
                     FileChannel channel = directory.openSegment(file, false);
                     Segment segment = new Segment(number, file, channel, channel.size());
                     segment.full = true;
@@ -70,6 +78,11 @@ final class SessionLog implements AutoCloseable {
             head.full = true;
         }
         head = segment;
+        onRoll.run();
+    }
+
+    void onRoll(Runnable listener) {
+        this.onRoll = listener;
     }
 
     /** The segments, oldest first. */
@@ -222,6 +235,15 @@ final class SessionLog implements AutoCloseable {
             LOG.debug("{} closing {}: {}", logPrefix, segment, e.toString());
         }
         directory.deleteQuietly(segment.file);
+        directory.deleteQuietly(Hints.file(directory, segment.number));
+    }
+
+    /** Deletes the head if nothing was ever appended to it; called once the store no longer appends. */
+    synchronized void dropEmptyHead() throws IOException {
+        if (head != null && head.reserved == 0 && head.writing.get() == 0 && head.size() == 0) {
+            delete(head);
+            head = null;
+        }
     }
 
     @Override

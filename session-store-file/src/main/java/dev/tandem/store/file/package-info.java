@@ -26,7 +26,7 @@
  *       stepped over, the record after it counts.
  *   <li><b>Compaction keeps order.</b> What compaction moves out of a segment is appended at the
  *       head under the id's lock, after every record of the id before it and before any later save
- *       of it; the copies are forced before the segment is deleted. A tombstone past its time is
+ *       of it; with fsync the copies are forced before the segment is deleted. A tombstone past its time is
  *       dropped only from the oldest segment (no record of its id can lie before it); elsewhere it is
  *       carried to the head while it may still hide something.
  *   <li><b>Acknowledged means appended.</b> A save returns after its record was written (and, with

@@ -44,7 +44,14 @@ class CompactionTest {
 
     private final MutableClock clock = new MutableClock(NOW);
 
+    /** A store with 8 KiB segments that compacts only when the test says so, for repeatable logs. */
     private FileStore open() {
+        return FileStore.open(new FileStoreConfig(app(), false, 8192, false), new StoreContext("app",
+                Map.of("path", root.toString()), clock, Duration.ofMinutes(30), getClass().getClassLoader()));
+    }
+
+    /** The same with compaction in the background too, as in production. */
+    private FileStore openCompactingInBackground() {
         return (FileStore) new FileStoreProvider().create(new StoreContext("app", Map.of("path", root.toString(),
                 "segment-size", "8k"), clock, Duration.ofMinutes(30), getClass().getClassLoader()));
     }
@@ -105,7 +112,7 @@ class CompactionTest {
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         int compactions = 0;
-        try (FileStore store = open()) {
+        try (FileStore store = openCompactingInBackground()) {
             Future<Integer> compactor = pool.submit(() -> {
                 int n = 0;
                 while (!done.get()) {
