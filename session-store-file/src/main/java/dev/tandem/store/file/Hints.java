@@ -89,6 +89,11 @@ final class Hints {
             return -1;
         }
         int count = in.getInt(12);
+        if (count > 0 && !lastEntryMatches(in, count, segment)) {
+            LOG.warn("{} hint file of {} does not match the segment's records; the segment is read instead",
+                    logPrefix, segment);
+            return -1;
+        }
         in.position(HEADER);
         byte[] id = new byte[SessionId.LENGTH];
         for (int i = 0; i < count; i++) {
@@ -100,6 +105,32 @@ final class Hints {
                     in.getLong(), in.getLong(), in.getInt(), in.getLong(), in.getLong()));
         }
         return in.getLong(4);
+    }
+
+    /**
+     * Whether the record the last entry names is in the segment where the entry says, whole: one
+     * read that catches a hint of another segment, or of one whose records moved.
+     */
+    private static boolean lastEntryMatches(ByteBuffer in, int count, Segment segment) throws IOException {
+        int at = HEADER + (count - 1) * ENTRY;
+        byte[] id = new byte[SessionId.LENGTH];
+        in.get(at + 1, id);
+        int offset = in.getInt(at + 1 + SessionId.LENGTH + 8);
+        int length = in.getInt(at + 1 + SessionId.LENGTH + 12);
+        if (offset < 0 || length < LogRecord.MIN_LENGTH || (long) offset + length > segment.size()) {
+            return false;
+        }
+        ByteBuffer record = segment.io(channel -> {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            long position = offset;
+            while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) >= 0) {
+                // read on
+            }
+            return buffer.flip();
+        });
+        return LogRecord.check(record, 0, record.remaining()) == null && LogRecord.length(record, 0) == length
+                && LogRecord.type(record, 0) == in.get(at) && LogRecord.id(record, 0).equals(new String(id, US_ASCII))
+                && LogRecord.version(record, 0) == in.getLong(at + 1 + SessionId.LENGTH);
     }
 
     private static String check(ByteBuffer in, long segmentSize) {

@@ -98,6 +98,22 @@ class HintFilesTest {
     }
 
     @Test
+    void aHintOfASegmentWhoseRecordsMovedIsNotTrusted() throws IOException {
+        try (FileStore store = open()) {
+            saveSome(store);
+        }
+        for (Path segment : LogFiles.segments(root.resolve("app"))) {
+            byte[] bytes = Files.readAllBytes(segment);
+            byte[] moved = new byte[bytes.length + 7];
+            System.arraycopy(bytes, 0, moved, 7, bytes.length);
+            Files.write(segment, moved);
+        }
+        try (FileStore store = open()) {
+            expectAll(store);
+        }
+    }
+
+    @Test
     void recordsAfterWhatAHintCoversAreReadFromTheSegment() throws IOException {
         Path app = root.resolve("app");
         try (FileStore store = FileStore.open(new FileStoreConfig(app, false, 1 << 20, false), new StoreContext("app",
