@@ -114,6 +114,9 @@ final class SessionLog implements AutoCloseable {
         Segment segment;
         long offset;
         synchronized (this) {
+            if (head == null) {
+                throw new java.nio.channels.ClosedChannelException(); // the store closed under a racing save
+            }
             if (head.reserved > 0 && head.reserved + record.length > segmentSize) {
                 startHead();
             }
