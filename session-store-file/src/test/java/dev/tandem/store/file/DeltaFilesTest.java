@@ -19,8 +19,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A save appends only what changed, as a delta record; every so often a new base replaces the chain. */
-class DeltaRecordsTest {
+/** A save writes only what changed, into a new delta file; every so often a new base replaces the chain. */
+class DeltaFilesTest {
     @TempDir
     Path root;
 
@@ -35,28 +35,23 @@ class DeltaRecordsTest {
         return root.resolve("app");
     }
 
-    /** The types of the records of the session in the log, in log order: B base, D delta, T touch, X tombstone. */
-    private String types(String id) {
-        StringBuilder types = new StringBuilder();
-        for (LogFiles.Found record : LogFiles.records(directory())) {
-            if (record.id().equals(id)) {
-                types.append("?BDTX".charAt(record.type()));
-            }
-        }
-        return types.toString();
-    }
-
     @Test
-    void aOneAttributeChangeOfALargeSessionAppendsAboutOneAttributesBytes() {
+    void aOneAttributeChangeOfALargeSessionWritesAboutOneAttributesBytes() {
         List<Long> written = new ArrayList<>();
         long whole;
         try (SessionStore store = open()) {
             store.save(session.whole());
-            whole = LogFiles.bytes(directory());
+            whole = LargeSession.sizes(directory()).get(session.id + ".1");
             for (int v = 2; v <= 101; v++) {
-                long before = LogFiles.bytes(directory());
+                Map<String, Long> before = LargeSession.sizes(directory());
                 store.save(session.one(v % LargeSession.ATTRIBUTES, v));
-                written.add(LogFiles.bytes(directory()) - before);
+                long created = 0;
+                for (Map.Entry<String, Long> file : LargeSession.sizes(directory()).entrySet()) {
+                    if (!before.containsKey(file.getKey())) {
+                        created += file.getValue();
+                    }
+                }
+                written.add(created);
                 session.assertIs(store.load(session.id), v);
             }
         }
@@ -64,33 +59,38 @@ class DeltaRecordsTest {
         long deltas = written.stream().filter(bytes -> bytes < whole).count();
         long bases = written.size() - deltas;
         for (long bytes : written) {
-            // One attribute's 500 bytes, its name and the delta's 89 bytes of frame and header; or a whole new base.
-            assertTrue(bytes <= LargeSession.VALUE + 150 || bytes == whole, "a save appended " + bytes + " bytes");
+            // One attribute's 500 bytes, its name and the delta's 100-byte header; or a whole new base.
+            assertTrue(bytes <= LargeSession.VALUE + 150 || bytes == whole, "a save wrote " + bytes + " bytes");
         }
         assertEquals(3, bases, "a new base after each 32 deltas: " + written);
         long total = written.stream().mapToLong(Long::longValue).sum();
-        assertTrue(total * 20 <= whole * written.size(), "100 one-attribute saves appended " + total
-                + " bytes; saving the whole record each time appends " + whole * written.size());
+        assertTrue(total * 20 <= whole * written.size(), "100 one-attribute saves wrote " + total
+                + " bytes; saving the whole record each time writes " + whole * written.size());
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 101);
         }
     }
 
     @Test
-    void after32DeltasTheNextSaveAppendsANewBaseAndTheChainStartsAgainFromIt() {
+    void after32DeltasTheNextSaveWritesANewBaseAndTheOldChainIsDeleted() {
         try (SessionStore store = open()) {
             store.save(session.whole());
             for (int v = 2; v <= 33; v++) {
                 store.save(session.one(v, v));
             }
-            assertEquals("B" + "D".repeat(32), types(session.id));
+            List<String> chain = new ArrayList<>(List.of(".lock", session.id + ".1"));
+            for (int v = 2; v <= 33; v++) {
+                chain.add(session.id + ".1." + v);
+            }
+            assertEquals(chain.stream().sorted().toList(), LargeSession.names(directory()));
 
             store.save(session.one(34, 34));
-            store.save(session.one(35, 35));
 
-            assertEquals("B" + "D".repeat(32) + "BD", types(session.id));
-            assertEquals(34, LogFiles.record(directory(), session.id, LogRecord.DELTA, 35).version() - 1);
-            session.assertIs(store.load(session.id), 35);
+            assertEquals(List.of(".lock", session.id + ".34"), LargeSession.names(directory()));
+            session.assertIs(store.load(session.id), 34);
+            store.save(session.one(35, 35));
+            assertEquals(List.of(".lock", session.id + ".34", session.id + ".34.35"),
+                    LargeSession.names(directory()));
         }
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 35);
@@ -105,11 +105,12 @@ class DeltaRecordsTest {
             for (int v = 2; v <= 4; v++) {
                 store.save(changeOfThirty(v));
             }
-            assertEquals("BDDD", types(session.id));
+            assertEquals(List.of(".lock", session.id + ".1", session.id + ".1.2", session.id + ".1.3",
+                    session.id + ".1.4"), LargeSession.names(directory()));
 
             store.save(changeOfThirty(5));
 
-            assertEquals("BDDDB", types(session.id));
+            assertEquals(List.of(".lock", session.id + ".5"), LargeSession.names(directory()));
             session.assertIs(store.load(session.id), 5);
         }
     }
@@ -124,19 +125,19 @@ class DeltaRecordsTest {
         }
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 3);
-            assertEquals("BDD", types(session.id));
+            assertEquals(List.of(".lock", session.id + ".1", session.id + ".1.2", session.id + ".1.3"),
+                    LargeSession.names(directory()));
         }
     }
 
     @Test
-    void aTouchAppendsItsTimeWhichSurvivesARestart() {
+    void aTouchWritesIntoTheNewestDeltaAndItsTimeSurvivesARestart() {
         long touched = LargeSession.TIME + 60_000;
         try (SessionStore store = open()) {
             store.save(session.whole());
             store.save(session.one(1, 1));
             store.touch(session.id, touched);
             assertEquals(touched, store.load(session.id).lastAccessedTime());
-            assertEquals("BDT", types(session.id));
         }
         try (SessionStore store = open()) {
             assertEquals(2, store.version(session.id));
@@ -146,7 +147,7 @@ class DeltaRecordsTest {
     }
 
     @Test
-    void removeAndTheExpirySweepAppendATombstoneAndNeitherSessionComesBackAfterARestart() {
+    void removeAndTheExpirySweepDeleteTheBaseAndEveryDelta() {
         LargeSession other = new LargeSession();
         try (SessionStore store = open()) {
             store.save(session.whole());
@@ -156,22 +157,14 @@ class DeltaRecordsTest {
                 store.save(other.one(v, v));
             }
             store.remove(session.id);
-            assertEquals("BDDDDX", types(session.id));
+            assertEquals(List.of(".lock", session.id + ".removed", other.id + ".1", other.id + ".1.2",
+                    other.id + ".1.3", other.id + ".1.4", other.id + ".1.5").stream().sorted().toList(),
+                    LargeSession.names(directory()));
 
             clock.advance(Duration.ofHours(2));
             assertEquals(List.of(other.id), store.sweepExpired(clock.millis()));
-            assertEquals("BDDDDX", types(other.id), "a sweep marks the end of the session's records");
+            assertEquals(List.of(".lock"), LargeSession.names(directory()));
             assertNull(store.load(other.id));
-        }
-        clock.advance(Duration.ofDays(1));
-        try (SessionStore store = open()) {
-            assertNull(store.load(session.id));
-            assertNull(store.load(other.id));
-            assertEquals(1, store.save(new SessionChange(other.id, clock.millis(), clock.millis(), 3600,
-                    Map.of("a", new byte[1]), Set.of())), "a first save of the id starts again at version 1");
-        }
-        try (SessionStore store = open()) {
-            assertEquals(1, store.version(other.id), "the later first save outranks the records before the sweep");
         }
     }
 
