@@ -47,6 +47,8 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
     private final FailedWrites failedWrites;
     /** always-load-session, unless the store decides alone which copies to check. */
     private final boolean alwaysLoad;
+    /** Stripes that order the saves of one session from this node (never held while taking session.lock). */
+    private final Object[] saveLocks = newLocks(256);
     /** Sessions being loaded now, each with whether the store reported a change elsewhere since. */
     private final Map<String, AtomicBoolean> loadsInProgress = new ConcurrentHashMap<>();
 
@@ -226,7 +228,12 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
                     session.getMaxInactiveInterval(), bytes, removedNames);
             try {
                 long base = session.version();
-                long version = store.save(change);
+                long version;
+                // One save of a session at a time from this node, as when one object held it: a copy
+                // marked stale while a request still uses it makes a second object for the next one.
+                synchronized (saveLocks[Math.floorMod(session.getId().hashCode(), saveLocks.length)]) {
+                    version = store.save(change);
+                }
                 session.saved(version, accessTime);
                 if (version != base + 1) {
                     // Another node's save landed between this copy's version and this one: the store
@@ -465,6 +472,14 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         if (!session.inUse()) {
             sessions.remove(id, session);
         }
+    }
+
+    private static Object[] newLocks(int count) {
+        Object[] locks = new Object[count];
+        for (int i = 0; i < count; i++) {
+            locks[i] = new Object();
+        }
+        return locks;
     }
 
     /**
