@@ -54,6 +54,8 @@ public final class Run {
         benchmarks.put("dispatch", DispatchRow::run);
         benchmarks.put("failover", Failover::run);
         benchmarks.put("file store start-up", StartupRow::run);
+        benchmarks.put("file store disk use", dev.tandem.benchmarks.file.DiskUseRow::run);
+        benchmarks.put("file store group commit", dev.tandem.benchmarks.file.GroupCommitRow::run);
         benchmarks.put("embedded H2 growth", H2Growth::run);
         // -Dbench.only=codec,dispatch runs only those (while working on one benchmark).
         String only = System.getProperty("bench.only");

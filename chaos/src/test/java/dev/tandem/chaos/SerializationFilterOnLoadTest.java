@@ -63,9 +63,26 @@ class SerializationFilterOnLoadTest {
         assertTrue(logged.contains(id.substring(0, 6)) && logged.contains("Opaque"),
                 "the refusal names the session and the class: " + logged);
         if (store.equals("file")) {
+            // The log's records name their session: a segment that still holds the id keeps the record.
+            byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
             try (Stream<Path> files = Files.walk(directory)) {
-                assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith(id)), "the record is kept");
+                assertTrue(files.filter(Files::isRegularFile).anyMatch(f -> holds(f, idBytes)), "the record is kept");
             }
         }
+    }
+
+    private static boolean holds(Path file, byte[] needle) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -79,8 +79,8 @@ class SessionIdAttackTest {
                 for (Path file : files.toList()) {
                     String name = file.getFileName().toString();
                     boolean planted = Set.of(".evil.1", "..evil.1", ".evil", "evil.session").contains(name);
-                    boolean ours = name.equals(".lock") || SessionId.isWellFormed(name.substring(0,
-                            Math.min(24, name.length())));
+                    // The lock and the log's segments are the only files the store makes.
+                    boolean ours = name.equals(".lock") || name.matches("log-[0-9]{10}\\.seg");
                     assertTrue(planted || ours, "the store made a file named '" + name + "'");
                 }
             }
@@ -92,10 +92,13 @@ class SessionIdAttackTest {
         TestClient victim = TestClient.withCookies();
         assertEquals("ok", victim.get(server.uri("/app/probe/set?name=x&value=" + PLANTED)).body());
         String id = victim.cookie("JSESSIONID").orElseThrow();
+        // The store's log segment, which holds the record (the store appends to it; no file per session).
         Path file;
         try (Stream<Path> files = Files.list(storeDir)) {
-            file = files.filter(f -> f.getFileName().toString().startsWith(id)).findFirst().orElseThrow();
+            file = files.filter(f -> f.getFileName().toString().startsWith("log-")).findFirst().orElseThrow();
         }
+        assertTrue(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(id),
+                "the segment holds the session's record");
         byte[] record = Files.readAllBytes(file);
         assertEquals("invalidated", victim.get(server.uri("/app/probe/invalidate")).body());
         return record;

@@ -33,13 +33,18 @@ public final class SavePathBenchmark {
             pairs.add(new Pair("file store, fsync=false",
                     new TandemSaves("Tandem file store", new FileStoreProvider(),
                             Map.of("path", dir.resolve("file").toString()), sessions),
-                    new RawFileWrites("new file + delete the previous one", dir.resolve("raw-file"), false,
-                            sessions, bytes)));
+                    new RawAppends("append of the session's bytes to one open file", dir.resolve("raw-append"),
+                            false, bytes)));
             pairs.add(new Pair("file store, fsync=true",
                     new TandemSaves("Tandem file store, fsync=true", new FileStoreProvider(),
                             Map.of("path", dir.resolve("file-fsync").toString(), "fsync", "true"), sessions),
-                    new RawFileWrites("new file + force() + delete the previous one", dir.resolve("raw-force"), true,
-                            sessions, bytes)));
+                    new RawAppends("append of the session's bytes + force()", dir.resolve("raw-append-force"),
+                            true, bytes)));
+            if (Boolean.getBoolean("bench.save.file-only")) {
+                // While working on the file store: its two pairs only, without a database.
+                measure(ctx, pairs, bytes, sessions);
+                return;
+            }
             pairs.add(new Pair("JDBC store, embedded H2",
                     new TandemSaves("Tandem JDBC store on H2", new JdbcStoreProvider(),
                             Map.of("path", dir.resolve("h2").toString()), sessions),
@@ -87,10 +92,10 @@ public final class SavePathBenchmark {
                 Integer, 1,800 random bytes), saved round robin. A Tandem save is what core does after a request \
                 that changed one attribute: encode it with the Kryo codec and hand the store that delta (times, \
                 version and the one attribute). The raw operation is the least a store of that kind must do to \
-                keep the session: for files, the session's %,d bytes written to a file under a new name and the \
-                session's previous file deleted (with `force()` of the file for fsync=true); for JDBC, one \
+                keep the session: for the file store (a log), the session's %,d bytes appended to one open file \
+                (with `force()` after each append for fsync=true); for JDBC, one \
                 prepared upsert of the session's %,d bytes into a two-column table on one autocommit \
-                connection. Rounds of %d ms, %d warm-up round, then %d rounds interleaved across all eight \
+                connection. Rounds of %d ms, %d warm-up round, then %d rounds interleaved across all subjects \
                 (order rotated each round); ratios are paired round by round.
 
                 | save | Tandem saves/s, median (min–max) | µs per save | raw operation | raw ops/s | µs per op | Tandem time ÷ raw time |
@@ -108,7 +113,7 @@ public final class SavePathBenchmark {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %.1f | %s |%n", pair.label(),
                     tandem.show("%,.0f"), 1e6 / tandem.median(), pair.raw().name(), raw.show("%,.0f"),
                     1e6 / raw.median(), ratio.show("%.2f") + "×"));
-            if (ratio.median() > 1.3 && ctx.mayProfile("in-process")) {
+            if (ratio.median() > (pair.raw() instanceof RawAppends ? 3.0 : 1.3) && ctx.mayProfile("in-process")) {
                 int[] n = {counter[0]};
                 ctx.report().profile("Save path, " + pair.label() + " (" + pair.tandem().name() + ")",
                         Profiler.profileHere(ctx.work().resolve("save/" + pair.tandem().name().replace(' ', '-')
@@ -120,11 +125,14 @@ public final class SavePathBenchmark {
                                 }));
                 counter[0] = n[0];
             }
+            // The file store's anchor is a bare append (issue 15's target: within 3× of it); a database's
+            // is one upsert, which already does what the store does but the store's own bookkeeping.
+            double target = pair.raw() instanceof RawAppends ? 3.0 : 1.3;
             ctx.report().verdict(new Verdict("save path, one attribute changed: " + pair.label(),
                     String.format(Locale.ROOT, "%.1f µs per save", 1e6 / tandem.median()),
                     String.format(Locale.ROOT, "%s: %.1f µs", pair.raw().name(), 1e6 / raw.median()),
-                    String.format(Locale.ROOT, "%.2f× the raw time", ratio.median()), "≤ 1.3× the raw operation",
-                    ratio.median() <= 1.3));
+                    String.format(Locale.ROOT, "%.2f× the raw time", ratio.median()),
+                    String.format(Locale.ROOT, "≤ %.1f× the raw operation", target), ratio.median() <= target));
         }
         ctx.report().section("Save path against the raw operation", md.toString());
     }

@@ -81,18 +81,36 @@ final class ChildCluster implements AutoCloseable {
         return r.body();
     }
 
-    /** Whether {@code node}'s disk copy (a file store: files {@code <id>.<version>}) holds session {@code id}. */
+    /** Whether {@code node}'s disk copy (a file store: one log of records) holds session {@code id}. */
     boolean holds(int node, String id) {
         return holds(directory.resolve("node-" + NAMES[node]).resolve("copies").resolve("app"), id);
     }
 
-    /** Whether the disk copy directory {@code copies} holds a file of session {@code id}. */
+    /**
+     * Whether the disk copy directory {@code copies} holds session {@code id}: the last record of the
+     * id in its log (segments {@code log-*.seg}; records framed by magic "TNDL", length, type, id) is a
+     * base or a delta, not a tombstone. Read without the store, which the node holds open.
+     */
     static boolean holds(Path copies, String id) {
         if (!Files.isDirectory(copies)) {
             return false;
         }
+        byte[] wanted = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        boolean holds = false;
         try (Stream<Path> files = Files.list(copies)) {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith(id + "."));
+            for (Path segment : files.filter(f -> f.getFileName().toString().startsWith("log-")).sorted().toList()) {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(segment));
+                int at = 0;
+                while (at + 41 <= in.capacity() && in.getInt(at) == 0x544E444C && in.getInt(at + 4) >= 45) {
+                    byte[] recordId = new byte[wanted.length];
+                    in.get(at + 9, recordId);
+                    if (java.util.Arrays.equals(recordId, wanted)) {
+                        holds = in.get(at + 8) == 1 || in.get(at + 8) == 2;
+                    }
+                    at += in.getInt(at + 4);
+                }
+            }
+            return holds;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

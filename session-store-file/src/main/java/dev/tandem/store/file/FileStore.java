@@ -8,74 +8,115 @@ import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions as chains of files. A session's base file {@code <id>.<version>} holds its whole
- * record; each later save writes only what it changed (the changed attributes' bytes, the removed
- * names, the times) to a new delta file {@code <id>.<base version>.<version>}, so a large session
- * with one changed attribute costs one attribute's bytes on disk. A load reads the base and applies
- * the deltas in version order; a corrupt or missing delta ends the chain there (the newest version
- * reached whole wins). When the deltas reach {@value #MAX_DELTAS} files or half the base's bytes,
- * the save writes a whole new base under its version instead and only then deletes the old chain,
- * so a crash at any instant leaves the old chain, the new base, or both (the newest whole base
- * wins at start-up). Files are only ever created under new names: never renamed over nor
- * truncated; with fsync each new file, then the directory, is forced before the save returns. A
- * touch rewrites the last access time in place in the newest file of the chain. An in-memory index
+ * Sessions in one append-only log per store directory ({@link SessionLog}; the protocol is in
+ * {@code package-info.java}). A session's first save, and every save after a chain grew long,
+ * appends its whole record (a base); the saves in between append only what they changed (a delta,
+ * pointing back to the record before it), so a large session with one changed attribute costs one
+ * attribute's bytes. A touch appends the new access time, a remove a tombstone. An in-memory index
  * of versions, times and where each chain stands answers {@code version()}, expiry and sweeps
- * without reading files; remove and the expiry sweep delete the whole chain.
+ * without reading the log; a load reads the chain by position, or copies the record kept from the
+ * last save. In the background, {@link Compaction} rewrites sealed segments that are mostly dead.
  *
- * <p>All operations on one id hold that id's stripe lock; different ids proceed in parallel.
+ * <p>All operations on one id hold that id's stripe lock; different ids proceed in parallel, their
+ * appends too.
  */
 final class FileStore implements SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final String NAME = "file";
-    /** Deltas on one base before a save writes a new base: bounds the files a load reads. */
+    /** Deltas on one base before a save writes a new base: bounds the records a load reads. */
     static final int MAX_DELTAS = 32;
+    /** How often the background task looks for a segment to compact. */
+    private static final long MAINTENANCE_MILLIS = 1_000;
 
     private final SessionDirectory directory;
+    private final SessionLog log;
+    private final boolean fsync;
     private final Clock clock;
     private final long sessionTimeoutMillis;
     private final String logPrefix;
     private final Map<String, IndexEntry> index;
-    /** Removed id → epoch millis until which a save of it is refused; each also a {@code <id>.removed} file. */
+    /** Removed id → epoch millis until which a save of it is refused; each also a tombstone record. */
     private final Map<String, Long> tombstones;
     private final StripedLocks locks = new StripedLocks(1024);
     private final RecentRecords recent = new RecentRecords(1024);
+    private final Compaction compaction;
+    private final ScheduledExecutorService scheduler;
+    /** A compaction run is queued on the scheduler already: a burst of rolls queues one. */
+    private final java.util.concurrent.atomic.AtomicBoolean compactionQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
-    private FileStore(SessionDirectory directory, StoreContext context, String logPrefix, StartupScan scan) {
+    private FileStore(SessionDirectory directory, SessionLog log, FileStoreConfig config, StoreContext context,
+                      String logPrefix, LogScan scan) {
         this.directory = directory;
+        this.log = log;
+        this.fsync = config.fsync();
         this.clock = context.clock();
         this.sessionTimeoutMillis = context.sessionTimeout().toMillis();
         this.logPrefix = logPrefix;
         this.index = scan.sessions;
         this.tombstones = scan.tombstones;
+        this.compaction = new Compaction(this, log, logPrefix, config.fsync());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tandem-file-log" + logPrefix);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     static FileStore open(FileStoreConfig config, StoreContext context) {
         String logPrefix = "[" + context.webApp() + "]";
         long started = System.nanoTime();
         SessionDirectory directory = SessionDirectory.open(config, logPrefix);
+        SessionLog log = null;
         try {
-            StartupScan scan = StartupScan.run(directory, logPrefix, context.clock().millis());
-            LOG.info("{} file store at {} (fsync={}): {} sessions and {} tombstones indexed in {} ms; "
-                            + "{} expired and {} superseded files deleted, {} corrupt files moved aside",
-                    logPrefix, directory.path(), config.fsync(), scan.sessions.size(), scan.tombstones.size(),
-                    (System.nanoTime() - started) / 1_000_000, scan.expired, scan.leftovers, scan.corrupt);
-            return new FileStore(directory, context, logPrefix, scan);
+            log = SessionLog.open(directory, config.segmentSize(), logPrefix);
+            long now = context.clock().millis();
+            LogScan scan = LogScan.run(log, directory, logPrefix, now);
+            log.startHead();
+            Migration.Result migrated = Migration.run(directory, log, scan, logPrefix, now);
+            FileStore store = new FileStore(directory, log, config, context, logPrefix, scan);
+            LOG.info("{} file store at {} (fsync={}, segment-size={}): {} sessions and {} tombstones indexed from "
+                            + "{} records in {} segments ({} from hint files) in {} ms; {} expired left out, {} damaged "
+                            + "regions skipped{}",
+                    logPrefix, directory.path(), config.fsync(), config.segmentSize(), scan.sessions.size(),
+                    scan.tombstones.size(), scan.records, log.segments().size(), scan.hinted,
+                    (System.nanoTime() - started) / 1_000_000, scan.expired, scan.damaged, migrated.describe());
+            if (config.compactInBackground()) {
+                store.scheduler.scheduleWithFixedDelay(store::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                // Under sustained saves the log grows a segment at a time: look for work at each, not only each second.
+                log.onRoll(store::compactSoon);
+            }
+            return store;
+        } catch (IOException e) {
+            closeQuietly(log, directory);
+            throw new IllegalStateException("cannot start the session log in " + directory.path() + ": " + e
+                    + "; check free space and permissions", e);
         } catch (RuntimeException | Error e) {
-            directory.close();
+            closeQuietly(log, directory);
             throw e;
         }
+    }
+
+    private static void closeQuietly(SessionLog log, SessionDirectory directory) {
+        if (log != null) {
+            log.close();
+        }
+        directory.close();
     }
 
     @Override
@@ -84,6 +125,7 @@ final class FileStore implements SessionStore {
         ReentrantLock lock = locks.forId(id);
         lock.lock();
         try {
+            checkOpen(id);
             IndexEntry entry = index.get(id);
             if (entry == null) {
                 return null;
@@ -111,35 +153,40 @@ final class FileStore implements SessionStore {
             refuseIfRemoved(id);
             IndexEntry current = index.get(id);
             StoredSession previous = current == null ? null : readForSave(id, current);
-            // After a corrupt record or lost deltas the version still goes up: a version is never given twice.
+            // After a damaged record or lost deltas the version still goes up: a version is never given twice.
             long version = current == null ? 1 : current.nextVersion();
             // The store's own copies of the changed values: the record is kept for the next save.
             Map<String, byte[]> changed = new HashMap<>(change.changed().size() * 2);
             change.changed().forEach((name, value) -> changed.put(name, value.clone()));
             StoredSession next = new SessionChange(id, change.creationTime(), change.lastAccessedTime(),
                     change.maxInactiveInterval(), changed, change.removed()).applyTo(previous, version);
-            // The chain as the read left it: a read that found a bad delta cut it short.
+            // The chain as the read left it: a read that found a damaged delta cut it short.
             IndexEntry chain = previous == null ? null : index.get(id);
-            byte[] delta = chain != null && canAppend(chain, current)
-                    ? DeltaFileFormat.encode(next, chain.baseVersion(), chain.baseLength(), chain.deltaBytes(),
-                            changed, change.removed())
+            byte[] delta = chain != null && !chain.broken() && chain.version() == current.version()
+                    && chain.deltaCount() < MAX_DELTAS
+                    ? LogRecord.delta(next, chain.baseVersion(), chain.tipPosition(), changed, change.removed())
                     : null;
+            IndexEntry entry;
             // Deltas past half the base would cost more to write and read than a new base.
-            if (delta != null && chain.deltaBytes() + delta.length <= chain.baseLength() / 2) {
-                write(id, directory.deltaFile(id, chain.baseVersion(), version), delta);
-                index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
-                        next.maxInactiveInterval(), chain.baseVersion(), chain.baseLength(),
-                        chain.deltaBytes() + delta.length, 0));
+            if (delta != null && (long) chain.deltaBytes() + delta.length <= chain.baseLength() / 2) {
+                long position = append(id, delta);
+                entry = chain.plusDelta(version, next.creationTime(), next.lastAccessedTime(),
+                        next.maxInactiveInterval(), position, delta.length);
+                // A chain's deltas are counted in the segment of its newest: they move along with it.
+                log.live(chain.tipPosition(), -chain.deltaBytes());
+                log.live(position, entry.deltaBytes());
             } else {
-                byte[] bytes = SessionFileFormat.encode(next);
-                write(id, directory.sessionFile(id, version), bytes);
-                index.put(id, new IndexEntry(version, next.creationTime(), next.lastAccessedTime(),
-                        next.maxInactiveInterval(), version, bytes.length, 0, 0));
-                if (current != null) {
-                    // Only now that the new base is whole: until here the old chain is the session.
-                    directory.deleteChain(id, current.baseVersion(), current.version());
+                byte[] base = LogRecord.base(next);
+                long position = append(id, base);
+                entry = IndexEntry.ofBase(version, next.creationTime(), next.lastAccessedTime(),
+                        next.maxInactiveInterval(), position, base.length);
+                log.live(position, base.length);
+                if (chain != null) {
+                    dead(chain);
                 }
             }
+            force(id);
+            index.put(id, entry);
             recent.put(next);
             return version;
         } finally {
@@ -158,16 +205,8 @@ final class FileStore implements SessionStore {
             if (entry == null) {
                 return;
             }
-            // The newest file of the chain holds the times that start-up and load take.
-            Path file = directory.tipFile(id, entry);
-            try {
-                // In place, 12 bytes at a fixed offset: no new file, and the attributes are not rewritten.
-                directory.writeAt(file, SessionFileFormat.LAST_ACCESS_OFFSET,
-                        SessionFileFormat.lastAccess(lastAccessedTime), false);
-            } catch (IOException e) {
-                throw new SessionStoreException(NAME, id, "cannot write the last access time into " + file + ": " + e
-                        + "; check free space and permissions of " + directory.path(), e);
-            }
+            // Not forced, even with fsync: a lost touch makes a session look idle a little longer.
+            append(id, LogRecord.touch(id, entry.version(), lastAccessedTime));
             index.put(id, entry.withLastAccessedTime(lastAccessedTime));
         } finally {
             lock.unlock();
@@ -185,19 +224,13 @@ final class FileStore implements SessionStore {
             long interval = entry == null ? 0 : entry.maxInactiveInterval() * 1000L;
             long until = Math.max(clock.millis() + Math.max(interval, sessionTimeoutMillis),
                     tombstones.getOrDefault(id, Long.MIN_VALUE));
-            Path tombstone = directory.tombstoneFile(id);
-            try {
-                // The tombstone first: a crash between the two steps must not let the session come back.
-                directory.writeAt(tombstone, 0, TombstoneFormat.encode(until), true);
-            } catch (IOException e) {
-                throw new SessionStoreException(NAME, id, "cannot write tombstone " + tombstone + ": " + e
-                        + "; check free space and permissions of " + directory.path(), e);
-            }
+            append(id, LogRecord.tombstone(id, until));
+            force(id);
             tombstones.put(id, until);
             if (entry != null) {
                 index.remove(id);
                 recent.remove(id);
-                directory.deleteChain(id, entry.baseVersion(), entry.version());
+                dead(entry);
             }
         } finally {
             lock.unlock();
@@ -217,69 +250,210 @@ final class FileStore implements SessionStore {
             try {
                 // Checked again under the lock: a save or touch racing the sweep keeps its session.
                 IndexEntry entry = index.get(id);
-                if (entry != null && entry.isExpiredAt(now)) {
-                    index.remove(id);
-                    recent.remove(id);
-                    directory.deleteChain(id, entry.baseVersion(), entry.version());
+                if (entry != null && entry.isExpiredAt(now) && !closed) {
+                    dropped(id, entry);
                     deleted.add(id);
                 }
+            } catch (SessionStoreException e) {
+                LOG.warn("{} {}; the session is swept again on the next round", logPrefix, e.getMessage());
             } finally {
                 lock.unlock();
             }
         }
-        for (Map.Entry<String, Long> tombstone : tombstones.entrySet()) {
-            if (tombstone.getValue() < now) {
-                String id = tombstone.getKey();
-                ReentrantLock lock = locks.forId(id);
-                lock.lock();
-                try {
-                    Long until = tombstones.get(id);
-                    if (until != null && until < now) {
-                        tombstones.remove(id);
-                        directory.deleteQuietly(directory.tombstoneFile(id));
-                    }
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
+        // A tombstone past its time refuses nothing more; its record drops out at compaction.
+        tombstones.values().removeIf(until -> until < now);
         return deleted;
+    }
+
+    /**
+     * Drops a session from the index and marks the end of its records in the log with a tombstone
+     * that refuses nothing (its time is past): without it, the records still in older segments would
+     * outrank a later first save of the same id at the next start (invariant 2).
+     */
+    private void dropped(String id, IndexEntry entry) {
+        append(id, LogRecord.tombstone(id, 0));
+        index.remove(id);
+        recent.remove(id);
+        dead(entry);
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            scheduler.shutdownNow();
+            try {
+                if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("{} compaction did not stop within 10 s; closing the log under it", logPrefix);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                log.dropEmptyHead();
+                // The head too: the next start reads hints for every segment this store wrote.
+                writeHints(true);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{} cannot write the log's hint files: {}; the next start reads the segments", logPrefix,
+                        e.toString());
+            }
+            log.close();
             directory.close();
         }
     }
 
-    /** Whether a save may add a delta to {@code chain}: it is whole, still {@code current}, and not too long. */
-    private static boolean canAppend(IndexEntry chain, IndexEntry current) {
-        return !chain.broken() && chain.version() == current.version() && chain.deltaCount() < MAX_DELTAS;
+    /**
+     * The background task: compacts while segments are due, for up to {@value #MAINTENANCE_MILLIS} ms
+     * (under sustained saves the log must shrink as fast as it grows). Catches everything, so the
+     * schedule never dies.
+     */
+    private void maintain() {
+        try {
+            long until = System.nanoTime() + MAINTENANCE_MILLIS * 1_000_000;
+            while (!closed && compaction.runOnce(clock.millis()) && System.nanoTime() < until) {
+                // the next batch
+            }
+            writeHints(false);
+        } catch (Throwable e) {
+            if (closed) {
+                LOG.debug("{} compaction stopped by close: {}", logPrefix, e.toString());
+            } else {
+                LOG.warn("{} session log compaction failed: {}; it is tried again in {} ms", logPrefix, e.toString(),
+                        MAINTENANCE_MILLIS, e);
+            }
+        }
     }
 
-    /** The current record for a save: the one written last when it is still kept, else from the files. */
+    /**
+     * Writes the hint file of every sealed segment that has none; with {@code head}, of the head too,
+     * once the writes in flight in it have returned (the store is closed, so no new one starts).
+     */
+    private void writeHints(boolean head) throws IOException {
+        for (Segment segment : log.segments()) {
+            if (segment.hinted || segment.size() == 0) {
+                continue;
+            }
+            if (segment.sealed() || (head && segment.writing.get() == 0)) {
+                Hints.write(directory, segment, logPrefix);
+            }
+        }
+    }
+
+    /** Queues a compaction run on the scheduler, unless one is queued already; called under the log's monitor. */
+    private void compactSoon() {
+        if (!closed && compactionQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    compactionQueued.set(false);
+                    maintain();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                compactionQueued.set(false); // closing
+            }
+        }
+    }
+
+    /** Compacts every segment due now, on the caller's thread; for tests and benchmarks. */
+    int compactNow() throws IOException {
+        int compacted = 0;
+        while (compaction.runOnce(clock.millis())) {
+            compacted++;
+        }
+        return compacted;
+    }
+
+    SessionLog log() {
+        return log;
+    }
+
+    /**
+     * Called by compaction for each id with records in the {@code victims}, before they are deleted:
+     * whatever of them the index still needs is appended at the head, under the id's lock, so a save
+     * of the same id waits and then appends after it (invariant 4).
+     *
+     * @param touched a touch of the id is in a victim
+     * @param hiding a tombstone of the id is in a victim after a segment that is kept, so it may still
+     *     have to hide records of the id there
+     * @return the position of the copy appended, or -1 if nothing was
+     */
+    long moveOut(String id, java.util.Set<Integer> victims, boolean touched, boolean hiding, long now)
+            throws IOException {
+        ReentrantLock lock = locks.forId(id);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("the store is closed");
+            }
+            IndexEntry entry = index.get(id);
+            if (entry != null) {
+                if (reaches(entry, victims)) {
+                    StoredSession record = readForSave(id, entry);
+                    IndexEntry chain = index.get(id);
+                    if (record == null || chain == null) {
+                        return -1; // its base was damaged: dropped from the index by the read
+                    }
+                    // A fresh base at the head: no back pointer into the victim survives.
+                    byte[] base = LogRecord.base(new StoredSession(id, chain.version(), chain.creationTime(),
+                            chain.lastAccessedTime(), chain.maxInactiveInterval(), record.attributes()));
+                    long position = log.append(base);
+                    log.live(position, base.length);
+                    dead(chain);
+                    IndexEntry moved = IndexEntry.ofBase(chain.version(), chain.creationTime(),
+                            chain.lastAccessedTime(), chain.maxInactiveInterval(), position, base.length);
+                    index.put(id, chain.broken() ? moved.withLost(chain.nextVersion() - 1) : moved);
+                    return position;
+                }
+                return touched ? log.append(LogRecord.touch(id, entry.version(), entry.lastAccessedTime())) : -1;
+            }
+            Long until = tombstones.get(id);
+            if (until != null && until >= now) {
+                return log.append(LogRecord.tombstone(id, until));
+            }
+            // Past its time, but records of the id may lie in older segments: it must still hide them.
+            return hiding ? log.append(LogRecord.tombstone(id, 0)) : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the chain of {@code entry} has a record in one of the {@code victims}, as far as the index can tell. */
+    private static boolean reaches(IndexEntry entry, java.util.Set<Integer> victims) {
+        for (int number = Segment.segmentOf(entry.basePosition()); number <= Segment.segmentOf(entry.tipPosition());
+                number++) {
+            if (victims.contains(number)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts the bytes of a chain that the index no longer needs as dead in their segments. */
+    private void dead(IndexEntry chain) {
+        log.live(chain.basePosition(), -chain.baseLength());
+        // An estimate: a chain's deltas are counted in the segment of its newest one.
+        log.live(chain.tipPosition(), -chain.deltaBytes());
+    }
+
+    /** The current record for a save: the one written last when it is still kept, else from the log. */
     private StoredSession readForSave(String id, IndexEntry entry) {
         StoredSession kept = recent.get(id, entry.version());
         return kept != null ? kept : read(id, entry);
     }
 
     /**
-     * The record of the chain {@code entry} describes, or {@code null} if its base turns out corrupt
-     * (then moved aside) or gone. A chain cut short by a bad delta is indexed at the version reached.
+     * The record of the chain {@code entry} describes, or {@code null} if its base turns out damaged
+     * or gone. A chain cut short by a damaged delta is indexed at the version reached.
      */
     private StoredSession read(String id, IndexEntry entry) {
         ChainReader.Chain chain;
         try {
-            chain = ChainReader.read(directory, id, entry, logPrefix);
+            chain = ChainReader.read(log, id, entry, logPrefix);
         } catch (IOException e) {
-            throw new SessionStoreException(NAME, id, "cannot read the session's files in " + directory.path() + ": "
-                    + e + "; check that they are readable by the server's user", e);
+            throw new SessionStoreException(NAME, id, "cannot read the session log in " + directory.path() + ": "
+                    + e + "; check that its files are readable by the server's user", e);
         }
         if (chain == null) {
-            index.remove(id);
-            recent.remove(id);
+            dropped(id, entry);
             return null;
         }
         if (chain.entry() != entry) {
@@ -292,7 +466,7 @@ final class FileStore implements SessionStore {
     /**
      * A kept record as a caller may have it: fresh arrays, and the times as the index holds them
      * (a touch changes the last access time after the record was kept). Copying memory is much
-     * cheaper than reading a base and its deltas back.
+     * cheaper than reading a chain back.
      */
     private static StoredSession copyOf(StoredSession kept, IndexEntry entry) {
         Map<String, byte[]> attributes = new HashMap<>(kept.attributes().size() * 2);
@@ -301,12 +475,25 @@ final class FileStore implements SessionStore {
                 entry.maxInactiveInterval(), attributes);
     }
 
-    private void write(String id, Path file, byte[] bytes) {
+    private long append(String id, byte[] record) {
         try {
-            directory.writeNew(file, bytes);
+            return log.append(record);
         } catch (IOException e) {
-            throw new SessionStoreException(NAME, id, "cannot write " + file + ": " + e
-                    + "; check free space and permissions of " + directory.path(), e);
+            throw new SessionStoreException(NAME, id, "cannot append to the session log in " + directory.path()
+                    + ": " + e + "; check free space and permissions", e);
+        }
+    }
+
+    /** With fsync, returns once the appends so far are on disk (group commit: see {@link GroupCommit}). */
+    private void force(String id) {
+        if (!fsync) {
+            return;
+        }
+        try {
+            log.force();
+        } catch (IOException e) {
+            throw new SessionStoreException(NAME, id, "cannot force the session log in " + directory.path()
+                    + " to disk: " + e + "; the save may be lost on a power failure", e);
         }
     }
 
@@ -319,7 +506,6 @@ final class FileStore implements SessionStore {
             throw new SessionRemovedException(NAME, id);
         }
         tombstones.remove(id);
-        directory.deleteQuietly(directory.tombstoneFile(id));
     }
 
     private void checkOpen(String id) {

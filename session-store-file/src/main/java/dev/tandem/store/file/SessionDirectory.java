@@ -6,7 +6,6 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -22,19 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory of one web-app's session files and every file operation on it. Files are only
- * ever created under new names, rewritten in place at a fixed offset, or deleted: never renamed
- * over nor truncated, because ext4 then forces a data flush (~1 ms) on every save. Holds an
- * exclusive lock on {@code .lock} so that two stores never write into one directory.
+ * The directory of one web-app's session log: created owner-only, locked by one store at a time
+ * (an exclusive lock on {@code .lock}), every name checked to lie inside it. Also names the files
+ * of the per-file format that came before the log, which start-up folds into the log once
+ * ({@link Migration}).
  */
 final class SessionDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionDirectory.class);
     static final String LOCK_FILE = ".lock";
     static final String CORRUPT_SUFFIX = ".corrupt";
     static final String TOMBSTONE_SUFFIX = ".removed";
-    private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(CREATE_NEW, WRITE);
+    private static final Set<OpenOption> CREATE_NEW_READ_WRITE = Set.of(CREATE_NEW, READ, WRITE);
     private static final Set<OpenOption> CREATE_WRITE = Set.of(CREATE, WRITE);
-    private static final Set<OpenOption> WRITE_ONLY = Set.of(WRITE);
 
     private final Path path;
     private final String logPrefix;
@@ -42,7 +40,7 @@ final class SessionDirectory implements AutoCloseable {
     private final FileAttribute<?>[] fileAttributes;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    /** Open only with fsync: forced after each new file so that its name is on disk too. */
+    /** Open only with fsync: forced after each new segment so that its name is on disk too. */
     private final FileChannel directoryChannel;
 
     private SessionDirectory(Path path, String logPrefix, boolean fsync, FileAttribute<?>[] fileAttributes,
@@ -138,12 +136,6 @@ final class SessionDirectory implements AutoCloseable {
         return inside(id + '.' + baseVersion + '.' + version);
     }
 
-    /** The newest file of the session's chain: the one that holds its current times. */
-    Path tipFile(String id, IndexEntry entry) {
-        return entry.deltaCount() == 0 ? sessionFile(id, entry.version())
-                : deltaFile(id, entry.baseVersion(), entry.version());
-    }
-
     /**
      * Deletes the base {@code <id>.<baseVersion>} and then its deltas up to {@code version}. The
      * base first: a crash in between leaves deltas without a base, which start-up deletes, and
@@ -170,38 +162,40 @@ final class SessionDirectory implements AutoCloseable {
         return file;
     }
 
-    /** Writes {@code bytes} to a file that must not exist yet; with fsync, file and name are on disk on return. */
-    void writeNew(Path file, byte[] bytes) throws IOException {
-        // Opened outside the try: if the name is taken, that file is not ours to delete.
-        FileChannel opened = FileChannel.open(file, CREATE_NEW_WRITE, fileAttributes);
-        try (FileChannel channel = opened) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    /**
+     * Opens segment {@code file} to read and write, creating it (owner-only) if {@code create}; with
+     * fsync a new file's name is forced to disk with the directory before it is used.
+     */
+    FileChannel openSegment(Path file, boolean create) throws IOException {
+        FileChannel channel = create
+                ? FileChannel.open(file, CREATE_NEW_READ_WRITE, fileAttributes)
+                : FileChannel.open(file, READ, WRITE);
+        if (create) {
+            try {
+                forceDirectory();
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return channel;
+    }
+
+    /**
+     * Writes a whole small file (owner-only) under a temporary name and renames it over
+     * {@code file}: a reader sees the old file, the new one, or none, never a part.
+     */
+    void replace(Path file, byte[] bytes) throws IOException {
+        Path temporary = inside(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        try (FileChannel channel = FileChannel.open(temporary, CREATE_NEW_READ_WRITE, fileAttributes)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            if (fsync) {
-                channel.force(true);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(file);
-            throw e;
         }
-        forceDirectory();
-    }
-
-    /** Writes {@code bytes} at {@code position} of {@code file}, creating it if {@code create}; never truncates. */
-    void writeAt(Path file, long position, ByteBuffer bytes, boolean create) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, create ? CREATE_WRITE : WRITE_ONLY, fileAttributes)) {
-            while (bytes.hasRemaining()) {
-                position += channel.write(bytes, position);
-            }
-            if (fsync && create) {
-                channel.force(true);
-            }
-        }
-        if (create) {
-            forceDirectory();
-        }
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     byte[] read(Path file) throws IOException {

@@ -3,14 +3,15 @@ package dev.tandem.store.file;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.session.SessionId;
 import dev.tandem.session.spi.MutableClock;
 import dev.tandem.session.spi.SessionChange;
+import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.StoreContext;
 import java.io.IOException;
@@ -19,17 +20,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Damaged files beside good ones: the good ones load, each bad one is set aside and treated as missing. */
+/**
+ * Damaged records in the middle of a segment, between good ones: the good ones load, each bad one
+ * is stepped over and its session treated as missing, and the start goes on.
+ */
 class CorruptFilesTest {
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -53,74 +56,57 @@ class CorruptFilesTest {
     }
 
     @Test
-    void eachKindOfCorruptFileIsSetAsideWhileTheGoodSessionsLoad() throws IOException {
-        List<String> good = new ArrayList<>();
-        Map<String, UnaryOperator<byte[]>> damage = new LinkedHashMap<>();
-        damage.put("empty", bytes -> new byte[0]);
-        damage.put("truncated in the header", bytes -> Arrays.copyOf(bytes, 40));
-        damage.put("truncated in the attributes", bytes -> Arrays.copyOf(bytes, bytes.length - 100));
-        damage.put("random bytes", bytes -> {
-            byte[] random = new byte[bytes.length];
+    void eachKindOfDamagedRecordIsSteppedOverWhileTheRecordsAroundItLoad() throws IOException {
+        Map<String, BiConsumer<byte[], Integer>> damage = new LinkedHashMap<>();
+        // Each gets the segment's bytes and the record's offset, and damages that record in place.
+        damage.put("zeroed", (bytes, at) -> java.util.Arrays.fill(bytes, at, at + 100, (byte) 0));
+        damage.put("random bytes", (bytes, at) -> {
+            byte[] random = new byte[100];
             new Random(7).nextBytes(random);
-            return random;
+            System.arraycopy(random, 0, bytes, at, random.length);
         });
-        damage.put("wrong magic", bytes -> with(bytes, 0, 'X'));
-        damage.put("wrong checksum", bytes -> with(bytes, bytes.length - 1, bytes[bytes.length - 1] + 1));
-        damage.put("unknown format version", bytes -> with(bytes, 7, 99));
-        damage.put("damaged last access time", bytes -> with(bytes, 9, bytes[9] + 1));
+        damage.put("wrong magic", (bytes, at) -> bytes[at] = 'X');
+        damage.put("a length too long", (bytes, at) -> bytes[at + 6] += 1);
+        damage.put("a length too short", (bytes, at) -> bytes[at + 6] -= 1);
+        damage.put("unknown type", (bytes, at) -> bytes[at + 8] = 9);
+        damage.put("a flipped bit in the id", (bytes, at) -> bytes[at + 12] ^= 1);
+        damage.put("a flipped bit in an attribute", (bytes, at) -> bytes[at + 200] ^= 0x10);
+        damage.put("wrong checksum", (bytes, at) -> bytes[at + java.nio.ByteBuffer.wrap(bytes).getInt(at + 4) - 1] ^= 1);
+        List<String> good = new ArrayList<>();
         Map<String, String> bad = new LinkedHashMap<>();
         try (SessionStore store = open()) {
-            for (int i = 0; i < 3; i++) {
-                String id = SessionId.generate("aa");
-                store.save(change(id, "good " + i));
-                good.add(id);
-            }
             for (String kind : damage.keySet()) {
+                String before = SessionId.generate("aa");
+                store.save(change(before, "good " + good.size()));
+                good.add(before);
                 String id = SessionId.generate("aa");
                 store.save(change(id, kind));
                 bad.put(kind, id);
             }
+            String last = SessionId.generate("aa");
+            store.save(change(last, "good " + good.size()));
+            good.add(last);
         }
-        damage.forEach((kind, how) -> rewrite(directory().resolve(bad.get(kind) + ".1"), how));
+        Path segment = LogFiles.segments(directory()).get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        for (Map.Entry<String, String> kind : bad.entrySet()) {
+            damage.get(kind.getKey()).accept(bytes, LogFiles.record(directory(), kind.getValue(), LogRecord.BASE, 1).offset());
+        }
+        Files.write(segment, bytes);
 
         try (SessionStore store = open()) {
             for (int i = 0; i < good.size(); i++) {
-                assertArrayEquals(("good " + i).getBytes(UTF_8), store.load(good.get(i)).attributes().get("a"));
+                assertArrayEquals(("good " + i).getBytes(UTF_8), store.load(good.get(i)).attributes().get("a"),
+                        "good session " + i);
             }
             bad.forEach((kind, id) -> {
                 assertNull(store.load(id), kind);
                 assertEquals(0, store.version(id), kind);
-                assertTrue(Files.exists(directory().resolve(id + ".1.corrupt")), kind + " is set aside");
-                assertFalse(Files.exists(directory().resolve(id + ".1")), kind);
                 assertEquals(1, store.save(change(id, "fresh")), "a fresh save of the " + kind + " session");
             });
             String fresh = SessionId.generate("aa");
             assertEquals(1, store.save(change(fresh, "fresh")));
             assertNotNull(store.load(fresh));
-        }
-    }
-
-    @Test
-    void afterACrashBetweenWritingAndDeletingTheNewestWholeVersionWins() throws IOException {
-        String id = SessionId.generate("aa");
-        try (SessionStore store = open()) {
-            store.save(change(id, "one"));
-            store.save(change(id, "two"));
-        }
-        byte[] two = Files.readAllBytes(directory().resolve(id + ".2"));
-        // As if the process died after writing version 2 (a copy of it stands in for version 1)
-        // and version 3 was cut short by the kill.
-        Files.write(directory().resolve(id + ".1"), two);
-        Files.write(directory().resolve(id + ".3"), Arrays.copyOf(two, 10));
-
-        try (SessionStore store = open()) {
-            assertEquals(2, store.version(id));
-            assertArrayEquals("two".getBytes(UTF_8), store.load(id).attributes().get("a"));
-            assertEquals(3, store.save(change(id, "three")));
-        }
-        try (var files = Files.list(directory())) {
-            assertEquals(List.of(".lock", id + ".3", id + ".3.corrupt"),
-                    files.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
 
@@ -132,39 +118,30 @@ class CorruptFilesTest {
         }
         Files.writeString(directory().resolve("notes.txt"), "not a session");
         Files.createDirectory(directory().resolve(SessionId.generate("aa") + ".7"));
-        Files.writeString(directory().resolve(id + ".removed.bak"), "not a tombstone");
+        Files.createDirectory(directory().resolve(Segment.name(77)));
+        Files.writeString(directory().resolve("log-12.seg"), "not a segment of ours");
 
         try (SessionStore store = open()) {
             assertArrayEquals("kept".getBytes(UTF_8), store.load(id).attributes().get("a"));
         }
         assertTrue(Files.exists(directory().resolve("notes.txt")));
+        assertTrue(Files.exists(directory().resolve("log-12.seg")));
     }
 
     @Test
-    void aCorruptTombstoneIsSetAsideAndTheStartGoesOn() throws IOException {
+    void aDamagedTombstoneOfASessionNeverSavedIsSteppedOverAndTheStartGoesOn() throws IOException {
         String id = SessionId.generate("aa");
+        String kept = SessionId.generate("aa");
         try (SessionStore store = open()) {
             store.remove(id);
+            store.save(change(kept, "kept"));
+            assertThrows(SessionRemovedException.class, () -> store.save(change(id, "late")));
         }
-        Files.write(directory().resolve(id + ".removed"), new byte[] {1, 2, 3});
+        LogFiles.flip(LogFiles.records(directory()).get(0), 20, 1);
 
         try (SessionStore store = open()) {
-            assertTrue(Files.exists(directory().resolve(id + ".removed.corrupt")));
             assertEquals(0, store.version(id));
-        }
-    }
-
-    private static byte[] with(byte[] bytes, int index, int value) {
-        byte[] changed = bytes.clone();
-        changed[index] = (byte) value;
-        return changed;
-    }
-
-    private static void rewrite(Path file, UnaryOperator<byte[]> how) {
-        try {
-            Files.write(file, how.apply(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            assertArrayEquals("kept".getBytes(UTF_8), store.load(kept).attributes().get("a"));
         }
     }
 }

@@ -40,6 +40,17 @@ public final class CrashingWriter {
         for (int i = 0; i < sessions; i++) {
             ids[i] = SessionId.generate("aa");
         }
+        Thread compactor = new Thread(() -> {
+            while (true) {
+                try {
+                    ((FileStore) store).compactNow();
+                } catch (java.io.IOException | RuntimeException e) {
+                    e.printStackTrace();
+                }
+            }
+        }, "compactor");
+        compactor.setDaemon(true);
+        compactor.start();
         out.println("READY");
         out.flush();
         for (long n = 0; ; n++) {
@@ -57,7 +68,7 @@ public final class CrashingWriter {
     }
 
     static StoreContext context(String path) {
-        return new StoreContext(WEB_APP, Map.of("path", path), Clock.systemUTC(), Duration.ofMinutes(30),
+        return new StoreContext(WEB_APP, Map.of("path", path, "segment-size", "16k"), Clock.systemUTC(), Duration.ofMinutes(30),
                 CrashingWriter.class.getClassLoader());
     }
 

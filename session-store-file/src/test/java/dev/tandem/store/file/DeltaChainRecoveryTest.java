@@ -1,12 +1,11 @@
 package dev.tandem.store.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.session.spi.MutableClock;
 import dev.tandem.session.spi.SessionStore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Chains of base and delta files as a crash or a damaged disk leaves them: the newest version that
- * a whole, unbroken chain reaches wins, no acknowledged save is lost to a crash, and files no chain
- * reaches are deleted. CrashSafetyTest kills a real writer; these tests build each state by hand.
+ * Chains of base and delta records as a crash or a damaged disk leaves them in the log: the newest
+ * version that a whole, unbroken chain reaches wins, no acknowledged save is lost to a crash, and a
+ * version given once is never given again to another record. CrashSafetyTest kills a real writer;
+ * these tests damage the log by hand.
  */
 class DeltaChainRecoveryTest {
     @TempDir
@@ -33,11 +33,11 @@ class DeltaChainRecoveryTest {
         return LargeSession.openStore(root, clock);
     }
 
-    private Path file(String suffix) {
-        return root.resolve("app").resolve(session.id + suffix);
+    private Path directory() {
+        return root.resolve("app");
     }
 
-    /** Saves versions 1 (the base) to {@code last} (deltas); the expected attributes at each version. */
+    /** Saves versions 1 (the base) to {@code last} (deltas, and a new base at 34); the expected attributes at each. */
     private List<Map<String, byte[]>> saveUpTo(SessionStore store, int last) {
         List<Map<String, byte[]>> versions = new ArrayList<>(List.of(Map.of()));
         store.save(session.whole());
@@ -52,8 +52,8 @@ class DeltaChainRecoveryTest {
     private void expectVersion(SessionStore store, List<Map<String, byte[]>> versions, int version) {
         session.expected.clear();
         session.expected.putAll(versions.get(version));
-        assertEquals(version, store.version(session.id));
         var loaded = store.load(session.id);
+        assertEquals(version, store.version(session.id));
         assertEquals(version, loaded.version());
         assertEquals(session.expected.keySet(), loaded.attributes().keySet());
         session.expected.forEach((name, bytes) -> assertTrue(Arrays.equals(bytes, loaded.attributes().get(name)),
@@ -61,133 +61,67 @@ class DeltaChainRecoveryTest {
     }
 
     @Test
-    void aCorruptDeltaInTheMiddleEndsTheChainAtTheVersionBeforeIt() throws IOException {
+    void aDamagedDeltaInTheMiddleEndsTheChainAtTheVersionBeforeIt() {
         List<Map<String, byte[]>> versions;
         try (SessionStore store = open()) {
             versions = saveUpTo(store, 6);
         }
-        byte[] four = Files.readAllBytes(file(".1.4"));
-        four[four.length - 1] ^= 1;
-        Files.write(file(".1.4"), four);
+        LogFiles.Found four = LogFiles.record(directory(), session.id, LogRecord.DELTA, 4);
+        LogFiles.flip(four, four.length() - 10, 1);
 
         try (SessionStore store = open()) {
-            // Start-up reads the newest delta only; the load finds the damage and goes back to version 3.
-            store.load(session.id);
             expectVersion(store, versions, 3);
-            assertTrue(Files.exists(file(".1.4.corrupt")));
             assertEquals(7, store.save(session.one(9, 9)), "versions 4 to 6 were given once already");
         }
         try (SessionStore store = open()) {
-            assertEquals(List.of(".lock", session.id + ".1.4.corrupt", session.id + ".7"),
-                    LargeSession.names(root.resolve("app")));
             session.assertIs(store.load(session.id), 7);
         }
     }
 
     @Test
-    void aDeltaACrashCutShortIsSetAsideAtStartAndTheAcknowledgedVersionBeforeItLoads() throws IOException {
+    void aDeltaDamagedAfterStartUpIsFoundByTheLoadWhichGoesBackToTheVersionBeforeIt() {
         List<Map<String, byte[]>> versions;
         try (SessionStore store = open()) {
-            versions = saveUpTo(store, 4);
+            versions = saveUpTo(store, 6);
         }
-        // The save of version 5 was killed while writing its delta: never acknowledged.
-        Files.write(file(".1.5"), Arrays.copyOf(Files.readAllBytes(file(".1.4")), 300));
+        try (SessionStore store = open()) {
+            LogFiles.Found four = LogFiles.record(directory(), session.id, LogRecord.DELTA, 4);
+            LogFiles.flip(four, four.length() - 10, 1);
+
+            expectVersion(store, versions, 3);
+            assertEquals(7, store.save(session.one(9, 9)), "versions 4 to 6 were given once already");
+            session.assertIs(store.load(session.id), 7);
+        }
+    }
+
+    @Test
+    void aDeltaACrashCutShortIsCutOffAtStartAndTheAcknowledgedVersionBeforeItLoads() {
+        List<Map<String, byte[]>> versions;
+        try (SessionStore store = open()) {
+            versions = saveUpTo(store, 5);
+        }
+        // The save of version 5 was killed while appending its delta: never acknowledged.
+        LogFiles.Found five = LogFiles.record(directory(), session.id, LogRecord.DELTA, 5);
+        LogFiles.cut(five, five.length() / 2);
 
         try (SessionStore store = open()) {
             expectVersion(store, versions, 4);
-            assertTrue(Files.exists(file(".1.5.corrupt")));
-            assertEquals(6, store.save(session.one(9, 9)));
-            session.assertIs(store.load(session.id), 6);
+            assertEquals(5, store.save(session.one(9, 9)), "version 5 never reached the log, so it is free");
+            session.assertIs(store.load(session.id), 5);
         }
     }
 
     @Test
-    void anEmptyDeltaFromACrashRightAfterItsCreationIsSetAsideToo() throws IOException {
+    void aNewBaseACrashCutShortLeavesTheOldChainWhichLoadsAtTheLastAcknowledgedVersion() {
         List<Map<String, byte[]>> versions;
         try (SessionStore store = open()) {
-            versions = saveUpTo(store, 2);
+            versions = saveUpTo(store, 34);
         }
-        Files.write(file(".1.3"), new byte[0]);
-
-        try (SessionStore store = open()) {
-            expectVersion(store, versions, 2);
-            assertTrue(Files.exists(file(".1.3.corrupt")));
-        }
-    }
-
-    @Test
-    void aCrashAfterANewBaseIsWrittenButBeforeTheOldChainIsDeletedLeavesTheNewBase() throws IOException {
-        Map<String, byte[]> oldChain = new HashMap<>();
-        try (SessionStore store = open()) {
-            saveUpTo(store, 33);
-            for (String name : LargeSession.names(root.resolve("app"))) {
-                if (name.startsWith(session.id)) {
-                    oldChain.put(name, Files.readAllBytes(root.resolve("app").resolve(name)));
-                }
-            }
-            assertEquals(34, store.save(session.one(1, 34)), "the 33rd delta would be one too many: a new base");
-        }
-        for (Map.Entry<String, byte[]> file : oldChain.entrySet()) {
-            Files.write(root.resolve("app").resolve(file.getKey()), file.getValue());
-        }
-
-        try (SessionStore store = open()) {
-            session.assertIs(store.load(session.id), 34);
-            assertEquals(List.of(".lock", session.id + ".34"), LargeSession.names(root.resolve("app")));
-        }
-    }
-
-    @Test
-    void aCrashWhileTheOldChainIsBeingDeletedLeavesTheNewBaseAndTheLeftoverDeltasGo() throws IOException {
-        try (SessionStore store = open()) {
-            saveUpTo(store, 10);
-        }
-        byte[] delta = Files.readAllBytes(file(".1.9"));
-        try (SessionStore store = open()) {
-            // 80 more one-attribute saves: new bases at versions 34 and 67, the old chain deleted.
-            for (int i = 0; i < 80; i++) {
-                store.save(session.one(i, 11));
-            }
-        }
-        // As if the old base was already deleted and the kill came before its deltas were.
-        Files.write(file(".1.9"), delta);
-
-        try (SessionStore store = open()) {
-            session.assertIs(store.load(session.id), 90);
-            List<String> names = LargeSession.names(root.resolve("app"));
-            assertTrue(names.stream().noneMatch(n -> n.startsWith(session.id + ".1.")),
-                    "the deltas without their base are deleted: " + names);
-        }
-    }
-
-    @Test
-    void aNewBaseACrashCutShortLeavesTheOldChainWhichLoadsAtTheLastAcknowledgedVersion() throws IOException {
-        List<Map<String, byte[]>> versions;
-        byte[] newBase;
-        try (SessionStore store = open()) {
-            versions = saveUpTo(store, 33);
-        }
-        Path app = root.resolve("app");
-        Path copy = Files.createDirectory(root.resolve("copy"));
-        for (String name : LargeSession.names(app)) {
-            Files.copy(app.resolve(name), copy.resolve(name));
-        }
-        try (SessionStore store = open()) {
-            store.save(session.one(1, 34));
-            newBase = Files.readAllBytes(file(".34"));
-        }
-        // The directory as it was before that save, plus the new base cut short by the kill.
-        for (String name : LargeSession.names(app)) {
-            Files.delete(app.resolve(name));
-        }
-        for (String name : LargeSession.names(copy)) {
-            Files.copy(copy.resolve(name), app.resolve(name));
-        }
-        Files.write(file(".34"), Arrays.copyOf(newBase, newBase.length / 2));
+        LogFiles.Found base = LogFiles.record(directory(), session.id, LogRecord.BASE, 34);
+        LogFiles.cut(base, base.length() / 2);
 
         try (SessionStore store = open()) {
             expectVersion(store, versions, 33);
-            assertTrue(Files.exists(file(".34.corrupt")));
             assertEquals(34, store.save(session.one(2, 34)));
         }
         try (SessionStore store = open()) {
@@ -196,21 +130,36 @@ class DeltaChainRecoveryTest {
     }
 
     @Test
-    void deltasWithoutABaseOrAfterAGapAreDeletedAtStart() throws IOException {
-        List<Map<String, byte[]>> versions;
+    void aDamagedBaseLosesTheSessionAndAFreshSaveStartsIt() {
         try (SessionStore store = open()) {
-            versions = saveUpTo(store, 5);
+            saveUpTo(store, 3);
         }
-        Files.delete(file(".1.3"));
-        LargeSession orphan = new LargeSession();
-        Files.write(root.resolve("app").resolve(orphan.id + ".4.5"), new byte[] {1, 2, 3});
+        LogFiles.Found base = LogFiles.record(directory(), session.id, LogRecord.BASE, 1);
+        LogFiles.flip(base, 200, 0x40);
 
         try (SessionStore store = open()) {
-            expectVersion(store, versions, 2);
-            assertEquals(0, store.version(orphan.id));
-            assertEquals(List.of(".lock", session.id + ".1", session.id + ".1.2"),
-                    LargeSession.names(root.resolve("app")));
-            assertEquals(6, store.save(session.one(9, 9)), "versions 3 to 5 were given once already");
+            // Start-up read the hint file, written before the damage: the load finds it.
+            assertNull(store.load(session.id));
+            assertEquals(0, store.version(session.id));
+            assertEquals(1, store.save(session.whole()));
+            session.assertIs(store.load(session.id), 1);
+        }
+    }
+
+    @Test
+    void aBaseALoadFindsDamagedLosesTheSessionAndTheOlderChainDoesNotComeBackAfterARestart() {
+        try (SessionStore store = open()) {
+            saveUpTo(store, 35);
+        }
+        try (SessionStore store = open()) {
+            LogFiles.Found base = LogFiles.record(directory(), session.id, LogRecord.BASE, 34);
+            LogFiles.flip(base, 200, 0x40);
+
+            assertNull(store.load(session.id));
+            assertEquals(0, store.version(session.id));
+        }
+        try (SessionStore store = open()) {
+            assertEquals(0, store.version(session.id), "versions 1 to 33 stay behind the loss");
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,19 +38,21 @@ class FilePermissionsAndPathsTest {
     }
 
     @Test
-    void directoriesTheStoreCreatesAre0700AndSessionDeltaAndTombstoneFiles0600() throws IOException {
+    void directoriesTheStoreCreatesAre0700AndSegmentFiles0600() throws IOException {
         assumeTrue(Files.getFileStore(temp).supportsFileAttributeView("posix"), "not a POSIX file system");
         Path path = temp.resolve("made/by/store");
         String saved = SessionId.generate("aa");
         String removed = SessionId.generate("aa");
-        try (SessionStore store = open("shop", Map.of("path", path.toString()))) {
+        try (SessionStore store = open("shop", Map.of("path", path.toString(), "segment-size", "4k"))) {
             store.save(new SessionChange(saved, 0, clock.millis(), 60, Map.of("a", new byte[10]), Set.of()));
             store.touch(saved, clock.millis() + 1);
             store.remove(removed);
             LargeSession large = new LargeSession();
             store.save(large.whole());
             store.save(large.one(1, 1));
-            assertTrue(Files.exists(path.resolve("shop").resolve(large.id + ".1.2")), "a delta file was written");
+            List<Path> segments = LogFiles.segments(path.resolve("shop"));
+            assertTrue(Segment.number(segments.get(segments.size() - 1).getFileName().toString()) > 2,
+                    "the log rolled over to new segments: " + segments);
         }
 
         for (Path directory : new Path[] {temp.resolve("made"), path, path.resolve("shop")}) {
@@ -89,13 +92,18 @@ class FilePermissionsAndPathsTest {
     }
 
     @Test
-    void aMissingPathOrABadFsyncValueSaysWhatToSet() {
+    void aMissingPathOrABadFsyncOrSegmentSizeSaysWhatToSet() {
         IllegalArgumentException noPath = assertThrows(IllegalArgumentException.class, () -> open("app", Map.of()));
         assertTrue(noPath.getMessage().contains("path is required"), noPath.getMessage());
 
         IllegalArgumentException badFsync = assertThrows(IllegalArgumentException.class,
                 () -> open("app", Map.of("path", temp.toString(), "fsync", "yes")));
         assertTrue(badFsync.getMessage().contains("fsync must be true or false, got 'yes'"), badFsync.getMessage());
+
+        IllegalArgumentException badSize = assertThrows(IllegalArgumentException.class,
+                () -> open("app", Map.of("path", temp.toString(), "segment-size", "1k")));
+        assertTrue(badSize.getMessage().contains("segment-size must be 4k to 1024m, such as 64m, got '1k'"),
+                badSize.getMessage());
     }
 
     @Test

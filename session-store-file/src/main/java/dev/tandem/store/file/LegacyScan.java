@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
  * out end to end wins. Files no chain reaches (older bases and their deltas, deltas without a base
  * or after a gap) are deleted; corrupt files are moved aside; expired sessions and past tombstones
  * are deleted. One unreadable file never stops the start.
+ *
+ * <p>Run only to fold a directory of the per-file format that came before the session log into the
+ * log ({@link Migration}).
  */
-final class StartupScan {
-    private static final Logger LOG = LoggerFactory.getLogger(StartupScan.class);
+final class LegacyScan {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyScan.class);
     private static final int ID_END = SessionId.LENGTH;
     private static final String TOMBSTONE = SessionDirectory.TOMBSTONE_SUFFIX.substring(1);
 
-    final Map<String, IndexEntry> sessions = new ConcurrentHashMap<>();
+    final Map<String, LegacyIndexEntry> sessions = new ConcurrentHashMap<>();
     final Map<String, Long> tombstones = new ConcurrentHashMap<>();
     int corrupt;
     int expired;
@@ -42,16 +45,16 @@ final class StartupScan {
     private final SessionDirectory directory;
     private final String logPrefix;
     private final long now;
-    private final ByteBuffer header = ByteBuffer.allocateDirect(SessionFileFormat.HEADER_LENGTH);
+    private final ByteBuffer header = ByteBuffer.allocateDirect(LegacyBaseFormat.HEADER_LENGTH);
 
-    private StartupScan(SessionDirectory directory, String logPrefix, long now) {
+    private LegacyScan(SessionDirectory directory, String logPrefix, long now) {
         this.directory = directory;
         this.logPrefix = logPrefix;
         this.now = now;
     }
 
-    static StartupScan run(SessionDirectory directory, String logPrefix, long now) {
-        StartupScan scan = new StartupScan(directory, logPrefix, now);
+    static LegacyScan run(SessionDirectory directory, String logPrefix, long now) {
+        LegacyScan scan = new LegacyScan(directory, logPrefix, now);
         scan.scan();
         return scan;
     }
@@ -116,7 +119,7 @@ final class StartupScan {
     private void indexTombstone(String id) {
         Path file = directory.tombstoneFile(id);
         try {
-            long until = TombstoneFormat.decode(directory.read(file));
+            long until = LegacyTombstoneFormat.decode(directory.read(file));
             if (until < now) {
                 directory.deleteQuietly(file);
             } else {
@@ -139,7 +142,7 @@ final class StartupScan {
             return;
         }
         Collections.sort(files.bases, Collections.reverseOrder());
-        IndexEntry winner = null;
+        LegacyIndexEntry winner = null;
         for (long base : files.bases) {
             if (winner != null) {
                 leftovers++;
@@ -180,10 +183,10 @@ final class StartupScan {
      * writes a base above them). Only a crash leaves two bases; then the newer may be half-written,
      * so it is read whole.
      */
-    private IndexEntry indexChain(String id, long base, boolean wholeBase, List<Long> deltas)
+    private LegacyIndexEntry indexChain(String id, long base, boolean wholeBase, List<Long> deltas)
             throws IOException, CorruptFileException {
         Path baseFile = directory.sessionFile(id, base);
-        IndexEntry atBase = wholeBase ? checkWhole(baseFile, id, base) : null;
+        LegacyIndexEntry atBase = wholeBase ? checkWhole(baseFile, id, base) : null;
         if (deltas == null) {
             return atBase != null ? atBase : checkHeader(baseFile, id, base);
         }
@@ -199,7 +202,7 @@ final class StartupScan {
         for (int i = run - 1; i >= 0; i--) {
             Path file = directory.deltaFile(id, base, deltas.get(i));
             try {
-                IndexEntry entry = DeltaFileFormat.decode(directory.read(file), id, base, deltas.get(i)).indexEntry();
+                LegacyIndexEntry entry = LegacyDeltaFormat.decode(directory.read(file), id, base, deltas.get(i)).indexEntry();
                 return i == deltas.size() - 1 ? entry : entry.withLost(deltas.get(deltas.size() - 1));
             } catch (CorruptFileException e) {
                 corrupt++;
@@ -209,11 +212,11 @@ final class StartupScan {
                         logPrefix, file, e.toString());
             }
         }
-        IndexEntry entry = atBase != null ? atBase : checkHeader(baseFile, id, base);
+        LegacyIndexEntry entry = atBase != null ? atBase : checkHeader(baseFile, id, base);
         return entry.withLost(deltas.get(deltas.size() - 1));
     }
 
-    private IndexEntry checkHeader(Path file, String id, long version) throws IOException, CorruptFileException {
+    private LegacyIndexEntry checkHeader(Path file, String id, long version) throws IOException, CorruptFileException {
         try (FileChannel channel = FileChannel.open(file, READ)) {
             long size = channel.size();
             header.clear();
@@ -221,14 +224,14 @@ final class StartupScan {
                 // read on: a header may arrive in pieces
             }
             header.flip();
-            return IndexEntry.ofBase(SessionFileFormat.readHeader(header, size, id, version));
+            return LegacyIndexEntry.ofBase(LegacyBaseFormat.readHeader(header, size, id, version));
         }
     }
 
-    private IndexEntry checkWhole(Path file, String id, long version) throws IOException, CorruptFileException {
+    private LegacyIndexEntry checkWhole(Path file, String id, long version) throws IOException, CorruptFileException {
         byte[] bytes = directory.read(file);
-        StoredSession session = SessionFileFormat.decode(bytes, id, version);
-        return new IndexEntry(version, session.creationTime(), session.lastAccessedTime(),
+        StoredSession session = LegacyBaseFormat.decode(bytes, id, version);
+        return new LegacyIndexEntry(version, session.creationTime(), session.lastAccessedTime(),
                 session.maxInactiveInterval(), version, bytes.length, 0, 0);
     }
 }

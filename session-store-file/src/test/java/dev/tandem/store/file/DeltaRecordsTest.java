@@ -19,8 +19,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A save writes only what changed, into a new delta file; every so often a new base replaces the chain. */
-class DeltaFilesTest {
+/** A save appends only what changed, as a delta record; every so often a new base replaces the chain. */
+class DeltaRecordsTest {
     @TempDir
     Path root;
 
@@ -35,23 +35,28 @@ class DeltaFilesTest {
         return root.resolve("app");
     }
 
+    /** The types of the records of the session in the log, in log order: B base, D delta, T touch, X tombstone. */
+    private String types(String id) {
+        StringBuilder types = new StringBuilder();
+        for (LogFiles.Found record : LogFiles.records(directory())) {
+            if (record.id().equals(id)) {
+                types.append("?BDTX".charAt(record.type()));
+            }
+        }
+        return types.toString();
+    }
+
     @Test
-    void aOneAttributeChangeOfALargeSessionWritesAboutOneAttributesBytes() {
+    void aOneAttributeChangeOfALargeSessionAppendsAboutOneAttributesBytes() {
         List<Long> written = new ArrayList<>();
         long whole;
         try (SessionStore store = open()) {
             store.save(session.whole());
-            whole = LargeSession.sizes(directory()).get(session.id + ".1");
+            whole = LogFiles.bytes(directory());
             for (int v = 2; v <= 101; v++) {
-                Map<String, Long> before = LargeSession.sizes(directory());
+                long before = LogFiles.bytes(directory());
                 store.save(session.one(v % LargeSession.ATTRIBUTES, v));
-                long created = 0;
-                for (Map.Entry<String, Long> file : LargeSession.sizes(directory()).entrySet()) {
-                    if (!before.containsKey(file.getKey())) {
-                        created += file.getValue();
-                    }
-                }
-                written.add(created);
+                written.add(LogFiles.bytes(directory()) - before);
                 session.assertIs(store.load(session.id), v);
             }
         }
@@ -59,38 +64,33 @@ class DeltaFilesTest {
         long deltas = written.stream().filter(bytes -> bytes < whole).count();
         long bases = written.size() - deltas;
         for (long bytes : written) {
-            // One attribute's 500 bytes, its name and the delta's 100-byte header; or a whole new base.
-            assertTrue(bytes <= LargeSession.VALUE + 150 || bytes == whole, "a save wrote " + bytes + " bytes");
+            // One attribute's 500 bytes, its name and the delta's 89 bytes of frame and header; or a whole new base.
+            assertTrue(bytes <= LargeSession.VALUE + 150 || bytes == whole, "a save appended " + bytes + " bytes");
         }
         assertEquals(3, bases, "a new base after each 32 deltas: " + written);
         long total = written.stream().mapToLong(Long::longValue).sum();
-        assertTrue(total * 20 <= whole * written.size(), "100 one-attribute saves wrote " + total
-                + " bytes; saving the whole record each time writes " + whole * written.size());
+        assertTrue(total * 20 <= whole * written.size(), "100 one-attribute saves appended " + total
+                + " bytes; saving the whole record each time appends " + whole * written.size());
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 101);
         }
     }
 
     @Test
-    void after32DeltasTheNextSaveWritesANewBaseAndTheOldChainIsDeleted() {
+    void after32DeltasTheNextSaveAppendsANewBaseAndTheChainStartsAgainFromIt() {
         try (SessionStore store = open()) {
             store.save(session.whole());
             for (int v = 2; v <= 33; v++) {
                 store.save(session.one(v, v));
             }
-            List<String> chain = new ArrayList<>(List.of(".lock", session.id + ".1"));
-            for (int v = 2; v <= 33; v++) {
-                chain.add(session.id + ".1." + v);
-            }
-            assertEquals(chain.stream().sorted().toList(), LargeSession.names(directory()));
+            assertEquals("B" + "D".repeat(32), types(session.id));
 
             store.save(session.one(34, 34));
-
-            assertEquals(List.of(".lock", session.id + ".34"), LargeSession.names(directory()));
-            session.assertIs(store.load(session.id), 34);
             store.save(session.one(35, 35));
-            assertEquals(List.of(".lock", session.id + ".34", session.id + ".34.35"),
-                    LargeSession.names(directory()));
+
+            assertEquals("B" + "D".repeat(32) + "BD", types(session.id));
+            assertEquals(34, LogFiles.record(directory(), session.id, LogRecord.DELTA, 35).version() - 1);
+            session.assertIs(store.load(session.id), 35);
         }
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 35);
@@ -105,12 +105,11 @@ class DeltaFilesTest {
             for (int v = 2; v <= 4; v++) {
                 store.save(changeOfThirty(v));
             }
-            assertEquals(List.of(".lock", session.id + ".1", session.id + ".1.2", session.id + ".1.3",
-                    session.id + ".1.4"), LargeSession.names(directory()));
+            assertEquals("BDDD", types(session.id));
 
             store.save(changeOfThirty(5));
 
-            assertEquals(List.of(".lock", session.id + ".5"), LargeSession.names(directory()));
+            assertEquals("BDDDB", types(session.id));
             session.assertIs(store.load(session.id), 5);
         }
     }
@@ -125,19 +124,19 @@ class DeltaFilesTest {
         }
         try (SessionStore store = open()) {
             session.assertIs(store.load(session.id), 3);
-            assertEquals(List.of(".lock", session.id + ".1", session.id + ".1.2", session.id + ".1.3"),
-                    LargeSession.names(directory()));
+            assertEquals("BDD", types(session.id));
         }
     }
 
     @Test
-    void aTouchWritesIntoTheNewestDeltaAndItsTimeSurvivesARestart() {
+    void aTouchAppendsItsTimeWhichSurvivesARestart() {
         long touched = LargeSession.TIME + 60_000;
         try (SessionStore store = open()) {
             store.save(session.whole());
             store.save(session.one(1, 1));
             store.touch(session.id, touched);
             assertEquals(touched, store.load(session.id).lastAccessedTime());
+            assertEquals("BDT", types(session.id));
         }
         try (SessionStore store = open()) {
             assertEquals(2, store.version(session.id));
@@ -147,7 +146,7 @@ class DeltaFilesTest {
     }
 
     @Test
-    void removeAndTheExpirySweepDeleteTheBaseAndEveryDelta() {
+    void removeAndTheExpirySweepAppendATombstoneAndNeitherSessionComesBackAfterARestart() {
         LargeSession other = new LargeSession();
         try (SessionStore store = open()) {
             store.save(session.whole());
@@ -157,14 +156,22 @@ class DeltaFilesTest {
                 store.save(other.one(v, v));
             }
             store.remove(session.id);
-            assertEquals(List.of(".lock", session.id + ".removed", other.id + ".1", other.id + ".1.2",
-                    other.id + ".1.3", other.id + ".1.4", other.id + ".1.5").stream().sorted().toList(),
-                    LargeSession.names(directory()));
+            assertEquals("BDDDDX", types(session.id));
 
             clock.advance(Duration.ofHours(2));
             assertEquals(List.of(other.id), store.sweepExpired(clock.millis()));
-            assertEquals(List.of(".lock"), LargeSession.names(directory()));
+            assertEquals("BDDDDX", types(other.id), "a sweep marks the end of the session's records");
             assertNull(store.load(other.id));
+        }
+        clock.advance(Duration.ofDays(1));
+        try (SessionStore store = open()) {
+            assertNull(store.load(session.id));
+            assertNull(store.load(other.id));
+            assertEquals(1, store.save(new SessionChange(other.id, clock.millis(), clock.millis(), 3600,
+                    Map.of("a", new byte[1]), Set.of())), "a first save of the id starts again at version 1");
+        }
+        try (SessionStore store = open()) {
+            assertEquals(1, store.version(other.id), "the later first save outranks the records before the sweep");
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The bytes of one base file, {@code <id>.<version>}: a session's whole record (the saves after it
- * are delta files, {@link DeltaFileFormat}). Big-endian:
+ * are delta files, {@link LegacyDeltaFormat}). Big-endian:
  *
  * <pre>
  *  0  int   magic "TNDS"
@@ -32,8 +32,11 @@ import java.util.zip.CRC32C;
  *
  * The first 76 bytes are the header: start-up reads only them. The whole record is checked
  * (checksum, lengths) when it is loaded.
+ *
+ * <p>The per-file format that came before the session log: read only to fold an old directory into
+ * the log ({@link Migration}); nothing writes it any more.
  */
-final class SessionFileFormat {
+final class LegacyBaseFormat {
     static final int MAGIC = 0x544E4453;
     static final int FORMAT_VERSION = 1;
     static final int LAST_ACCESS_OFFSET = 8;
@@ -44,41 +47,9 @@ final class SessionFileFormat {
     /** The header fields start-up indexes. */
     record Header(long version, long creationTime, long lastAccessedTime, int maxInactiveInterval, int length) {}
 
-    private SessionFileFormat() {}
+    private LegacyBaseFormat() {}
 
-    static byte[] encode(StoredSession session) {
-        int length = HEADER_LENGTH;
-        byte[][] names = new byte[session.attributes().size()][];
-        byte[][] values = new byte[names.length][];
-        int i = 0;
-        for (Map.Entry<String, byte[]> attribute : session.attributes().entrySet()) {
-            names[i] = attribute.getKey().getBytes(UTF_8);
-            values[i] = attribute.getValue();
-            length = Math.addExact(length, 8 + names[i].length + values[i].length);
-            i++;
-        }
-        byte[] bytes = new byte[length];
-        ByteBuffer out = ByteBuffer.wrap(bytes);
-        out.putInt(MAGIC).putInt(FORMAT_VERSION);
-        out.put(lastAccess(session.lastAccessedTime()));
-        out.putInt(0); // the record checksum, filled in below
-        out.putInt(length).putLong(session.version()).putLong(session.creationTime())
-                .putInt(session.maxInactiveInterval()).put(session.id().getBytes(US_ASCII)).putInt(names.length);
-        for (i = 0; i < names.length; i++) {
-            out.putInt(names[i].length).put(names[i]).putInt(values[i].length).put(values[i]);
-        }
-        out.putInt(20, crc(bytes, CHECKED_FROM, length - CHECKED_FROM));
-        return bytes;
-    }
-
-    /** The 12 bytes at {@link #LAST_ACCESS_OFFSET}: the time and its own checksum. */
-    static ByteBuffer lastAccess(long time) {
-        ByteBuffer field = ByteBuffer.allocate(LAST_ACCESS_LENGTH).putLong(time);
-        field.putInt(crc(field.array(), 0, 8));
-        return field.flip();
-    }
-
-    /**
+            /**
      * Checks the header of file {@code <id>.<version>} of {@code fileSize} bytes, as far as it can be
      * checked without the rest of the record.
      */

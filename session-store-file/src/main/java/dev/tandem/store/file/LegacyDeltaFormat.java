@@ -38,8 +38,11 @@ import java.util.Set;
  *
  * The header carries everything the index needs (times, versions, the chain's size), so start-up
  * reads only the newest delta of a session and not its base.
+ *
+ * <p>The per-file format that came before the session log: read only to fold an old directory into
+ * the log ({@link Migration}); nothing writes it any more.
  */
-final class DeltaFileFormat {
+final class LegacyDeltaFormat {
     static final int MAGIC = 0x544E4444;
     static final int FORMAT_VERSION = 1;
     static final int HEADER_LENGTH = 100;
@@ -58,61 +61,19 @@ final class DeltaFileFormat {
             attributes.putAll(changed);
         }
 
-        IndexEntry indexEntry() {
-            return new IndexEntry(version, creationTime, lastAccessedTime, maxInactiveInterval, baseVersion,
+        LegacyIndexEntry indexEntry() {
+            return new LegacyIndexEntry(version, creationTime, lastAccessedTime, maxInactiveInterval, baseVersion,
                     baseLength, chainBytes, 0);
         }
     }
 
-    private DeltaFileFormat() {}
+    private LegacyDeltaFormat() {}
 
-    /**
-     * The delta file of {@code next} on base {@code baseVersion}, holding {@code changed} and
-     * {@code removed}; {@code earlierBytes} are the sizes of the deltas before it on that base.
-     */
-    static byte[] encode(StoredSession next, long baseVersion, int baseLength, long earlierBytes,
-                         Map<String, byte[]> changed, Set<String> removed) {
-        int length = HEADER_LENGTH;
-        byte[][] names = new byte[changed.size()][];
-        byte[][] values = new byte[names.length][];
-        int i = 0;
-        for (Map.Entry<String, byte[]> attribute : changed.entrySet()) {
-            names[i] = attribute.getKey().getBytes(UTF_8);
-            values[i] = attribute.getValue();
-            length = Math.addExact(length, 8 + names[i].length + values[i].length);
-            i++;
-        }
-        byte[][] removedNames = new byte[removed.size()][];
-        i = 0;
-        for (String name : removed) {
-            removedNames[i] = name.getBytes(UTF_8);
-            length = Math.addExact(length, 4 + removedNames[i].length);
-            i++;
-        }
-        byte[] bytes = new byte[length];
-        ByteBuffer out = ByteBuffer.wrap(bytes);
-        out.putInt(MAGIC).putInt(FORMAT_VERSION);
-        out.put(SessionFileFormat.lastAccess(next.lastAccessedTime()));
-        out.putInt(0); // the record checksum, filled in below
-        out.putInt(length).putLong(next.version()).putLong(baseVersion).putLong(next.creationTime())
-                .putInt(next.maxInactiveInterval()).put(next.id().getBytes(US_ASCII))
-                .putInt(baseLength).putLong(earlierBytes + length)
-                .putInt(names.length).putInt(removedNames.length);
-        for (i = 0; i < names.length; i++) {
-            out.putInt(names[i].length).put(names[i]).putInt(values[i].length).put(values[i]);
-        }
-        for (byte[] name : removedNames) {
-            out.putInt(name.length).put(name);
-        }
-        out.putInt(20, SessionFileFormat.crc(bytes, CHECKED_FROM, length - CHECKED_FROM));
-        return bytes;
-    }
-
-    /** The whole delta file {@code <id>.<baseVersion>.<version>}, checked end to end. */
+        /** The whole delta file {@code <id>.<baseVersion>.<version>}, checked end to end. */
     static Delta decode(byte[] file, String id, long baseVersion, long version) throws CorruptFileException {
         ByteBuffer in = ByteBuffer.wrap(file);
         checkHeader(in, file.length, id, baseVersion, version);
-        if (in.getInt(20) != SessionFileFormat.crc(file, CHECKED_FROM, file.length - CHECKED_FROM)) {
+        if (in.getInt(20) != LegacyBaseFormat.crc(file, CHECKED_FROM, file.length - CHECKED_FROM)) {
             throw new CorruptFileException("bad checksum");
         }
         int changedCount = in.getInt(92);
@@ -121,7 +82,7 @@ final class DeltaFileFormat {
         Map<String, byte[]> changed = new HashMap<>(Math.max(4, changedCount * 2));
         for (int i = 0; i < changedCount; i++) {
             String name = name(in, file, "name of changed attribute " + i);
-            int valueLength = SessionFileFormat.field(in, "value of changed attribute " + i);
+            int valueLength = LegacyBaseFormat.field(in, "value of changed attribute " + i);
             byte[] value = Arrays.copyOfRange(file, in.position(), in.position() + valueLength);
             in.position(in.position() + valueLength);
             if (changed.put(name, value) != null) {
@@ -138,7 +99,7 @@ final class DeltaFileFormat {
         if (in.hasRemaining()) {
             throw new CorruptFileException(in.remaining() + " bytes after the last attribute");
         }
-        long lastAccess = in.getLong(SessionFileFormat.LAST_ACCESS_OFFSET);
+        long lastAccess = in.getLong(LegacyBaseFormat.LAST_ACCESS_OFFSET);
         return new Delta(version, baseVersion, in.getLong(44), lastAccess, in.getInt(52), in.getInt(80),
                 in.getLong(84), changed, removed);
     }
@@ -162,8 +123,8 @@ final class DeltaFileFormat {
                     + FORMAT_VERSION + " (was it written by a newer Tandem?)");
         }
         byte[] field = new byte[8];
-        in.get(SessionFileFormat.LAST_ACCESS_OFFSET, field);
-        if (in.getInt(16) != SessionFileFormat.crc(field, 0, 8)) {
+        in.get(LegacyBaseFormat.LAST_ACCESS_OFFSET, field);
+        if (in.getInt(16) != LegacyBaseFormat.crc(field, 0, 8)) {
             throw new CorruptFileException("bad checksum of the last access time");
         }
         int length = in.getInt(24);
@@ -191,7 +152,7 @@ final class DeltaFileFormat {
     }
 
     private static String name(ByteBuffer in, byte[] file, String what) throws CorruptFileException {
-        int length = SessionFileFormat.field(in, what);
+        int length = LegacyBaseFormat.field(in, what);
         String name = new String(file, in.position(), length, UTF_8);
         in.position(in.position() + length);
         return name;
