@@ -311,13 +311,23 @@ final class ClusterSessions implements SessionStore {
             if (e == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            if (!(cause(e) instanceof ClusterException) || cause(e) instanceof PeerTimeoutException) {
-                // A server that did not answer in time may be up and acting as owner: the next server's
-                // copy may miss its latest writes, so serving it could go back a version.
-                return CompletableFuture.<byte[]>failedFuture(cause(e));
+            Throwable cause = cause(e);
+            if (cause instanceof RemoteRequestException r && r.reason() == RemoteRequestException.Reason.HANDLER_FAILED
+                    && type == MessageType.LOAD_IF_CHANGED) {
+                // A server of the previous version (during a rolling upgrade) does not know the check: LOAD
+                // answers the same question with the whole record.
+                LOG.debug("{}server {} refused LOAD_IF_CHANGED ({}); asking it with LOAD", prefix, m.name(),
+                        r.getMessage());
+                return askFrom(id, MessageType.LOAD, 0, ring, at);
+            }
+            if (!(cause instanceof ClusterException) || cause instanceof PeerTimeoutException
+                    || cause instanceof RemoteRequestException r && r.reason() != RemoteRequestException.Reason.NO_HANDLER) {
+                // A server that did not answer in time, or answered with an error, may be up and acting as
+                // owner: the next server's copy may miss its latest writes, so serving it could go back a version.
+                return CompletableFuture.<byte[]>failedFuture(cause);
             }
             LOG.debug("{}request {} for session {} to {} failed, trying the next server: {}", prefix, type,
-                    shorten(id), m.name(), cause(e).getMessage());
+                    shorten(id), m.name(), cause.getMessage());
             return askFrom(id, type, knownVersion, ring, at + 1);
         }).thenCompose(f -> f);
     }
