@@ -20,22 +20,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A connection a peer opened to this endpoint: authenticate it, then read its requests and hand
- * each to the web-app's handler on the handler pool. Anything malformed closes this connection
- * only, with one log line.
+ * each to the web-app's handler on the handler pool, or run it on this thread when the handler
+ * answers it at once ({@link RequestHandler#answersAtOnce}). Anything malformed closes this
+ * connection only, with one log line.
  */
 final class InboundConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InboundConnection.class);
     /** Handler errors are sent back as text; a stack of causes is not needed by the caller. */
     private static final int MAX_ERROR_TEXT = 1000;
+    /** Requests read before the answers given on the reader thread are written, even if more are waiting. */
+    private static final int MAX_UNFLUSHED_ANSWERS = 16;
 
     private final ClusterEndpoint endpoint;
     private final ClusterConfig config;
     private final Socket socket;
     private final String address;
-    private final Object writeLock = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean handshakeExpired = new AtomicBoolean();
-    private OutputStream out;
+    private FrameWriter out;
+    private Thread readerThread;
     private ClusterMember peer;
 
     InboundConnection(ClusterEndpoint endpoint, Socket socket) {
@@ -48,15 +51,19 @@ final class InboundConnection implements Runnable {
     @Override
     public void run() {
         String self = config.self().name();
+        readerThread = Thread.currentThread();
         try {
             socket.setTcpNoDelay(true);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            out = new BufferedOutputStream(socket.getOutputStream());
-            if (!authenticate(in)) {
+            ReadBuffer buffer = new ReadBuffer(socket.getInputStream());
+            DataInputStream in = new DataInputStream(buffer);
+            OutputStream stream = new BufferedOutputStream(socket.getOutputStream());
+            out = new FrameWriter(stream);
+            if (!authenticate(in, stream)) {
                 return;
             }
             // A connection quiet for this long with nothing in flight is abandoned by its client.
             socket.setSoTimeout((int) config.socketTimeout().toMillis());
+            int unflushed = 0;
             while (true) {
                 Frame frame;
                 try {
@@ -75,6 +82,12 @@ final class InboundConnection implements Runnable {
                     throw new ProtocolException("message type " + frame.type() + " where a request was expected");
                 }
                 dispatch(frame);
+                // The answers given on this thread go in one write when no more requests are at hand (and
+                // at least every few requests, so a steady stream does not hold them back).
+                if (++unflushed >= MAX_UNFLUSHED_ANSWERS || buffer.isEmpty()) {
+                    unflushed = 0;
+                    out.flush();
+                }
             }
         } catch (ProtocolException e) {
             LOG.warn("cluster {}: closed connection from peer {} at {}: {}", self, peer.name(), address, e.getMessage());
@@ -88,7 +101,7 @@ final class InboundConnection implements Runnable {
     }
 
     /** @return false if the peer failed; it was logged and gets nothing but the closed socket */
-    private boolean authenticate(DataInputStream in) throws IOException {
+    private boolean authenticate(DataInputStream in, OutputStream out) throws IOException {
         String self = config.self().name();
         long timeout = config.handshakeTimeout().toMillis();
         // The socket timeout bounds each read; this bounds the whole handshake against a trickle of bytes.
@@ -131,6 +144,10 @@ final class InboundConnection implements Runnable {
             return;
         }
         inFlight.incrementAndGet();
+        if (handler.answersAtOnce(peer, frame.type())) {
+            handle(handler, webApp, frame.type(), id, body);
+            return;
+        }
         try {
             endpoint.handlerPool().execute(() -> handle(handler, webApp, frame.type(), id, body));
         } catch (RejectedExecutionException e) {
@@ -150,13 +167,34 @@ final class InboundConnection implements Runnable {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenComplete((response, error) -> {
-            try {
-                respond(answerFrame(webApp, type, id, response, error));
-            } finally {
-                inFlight.decrementAndGet();
-            }
-        });
+        CompletableFuture<byte[]> future = answer.toCompletableFuture();
+        if (future.isDone()) {
+            // Runs now, on this thread. On the reader thread the answer waits in the writer until the input runs
+            // dry (run()); on a pool thread it goes at once.
+            boolean onReader = Thread.currentThread() == readerThread;
+            future.whenComplete((response, error) -> answer(answerFrame(webApp, type, id, response, error), onReader));
+            return;
+        }
+        // Completed later on whatever thread finished the work, maybe another connection's reader, which
+        // must not block on this socket: the answer is written from the handler pool.
+        future.whenCompleteAsync((response, error) -> answer(answerFrame(webApp, type, id, response, error), false),
+                this::onHandlerPool);
+    }
+
+    private void onHandlerPool(Runnable task) {
+        try {
+            endpoint.handlerPool().execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run(); // the pool is full: an answer late on an odd thread beats no answer
+        }
+    }
+
+    private void answer(Frame frame, boolean later) {
+        try {
+            respond(frame, later);
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     private Frame answerFrame(String webApp, int type, long id, byte[] response, Throwable error) {
@@ -178,11 +216,16 @@ final class InboundConnection implements Runnable {
     }
 
     private void respond(Frame frame) {
+        respond(frame, false);
+    }
+
+    /** @param later queue it for the reader thread's flush instead of writing now */
+    private void respond(Frame frame, boolean later) {
         try {
-            byte[] bytes = frame.encode();
-            synchronized (writeLock) {
-                out.write(bytes);
-                out.flush();
+            if (later) {
+                out.queue(frame.encode());
+            } else {
+                out.write(frame.encode());
             }
         } catch (IOException e) {
             LOG.debug("cluster {}: could not answer {} at {}: {}", config.self().name(), peer.name(), address, e.toString());
@@ -192,5 +235,16 @@ final class InboundConnection implements Runnable {
 
     void close() {
         OutboundConnection.closeQuietly(socket);
+    }
+
+    /** A read buffer that tells, without a system call, whether the bytes it holds are used up. */
+    private static final class ReadBuffer extends BufferedInputStream {
+        ReadBuffer(java.io.InputStream in) {
+            super(in);
+        }
+
+        synchronized boolean isEmpty() {
+            return pos >= count;
+        }
     }
 }

@@ -32,8 +32,7 @@ final class OutboundConnection {
     private final Clock clock;
     private final Socket socket;
     private final DataInputStream in;
-    private final OutputStream out;
-    private final Object writeLock = new Object();
+    private final FrameWriter out;
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
@@ -48,7 +47,7 @@ final class OutboundConnection {
         this.clock = clock;
         this.socket = socket;
         this.in = in;
-        this.out = out;
+        this.out = new FrameWriter(out);
         this.lastUsedMillis = clock.millis();
     }
 
@@ -108,11 +107,7 @@ final class OutboundConnection {
             return response;
         }
         try {
-            byte[] frame = Frame.request(type, id, webApp, body).encode();
-            synchronized (writeLock) {
-                out.write(frame);
-                out.flush();
-            }
+            out.write(Frame.request(type, id, webApp, body).encode());
         } catch (IOException e) {
             close(lost(e));
         }

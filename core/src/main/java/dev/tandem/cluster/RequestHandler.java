@@ -19,4 +19,15 @@ public interface RequestHandler {
      *     response ({@link RemoteRequestException}) whose message is the exception's text
      */
     CompletionStage<byte[]> handle(ClusterMember from, int type, byte[] payload);
+
+    /**
+     * Whether {@link #handle} answers this request at once: it returns a completed stage, never waits
+     * for a peer, a lock held across a round trip or a disk flush, and sends nothing itself. The
+     * endpoint then calls it on the connection's reader thread instead of the handler pool (one
+     * thread hand-off less per request) and sends the answers of requests that arrived together in
+     * one write.
+     */
+    default boolean answersAtOnce(ClusterMember from, int type) {
+        return false;
+    }
 }

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +105,59 @@ class ClusterEndpointTest {
             callers.shutdownNow();
             late.shutdownNow();
         }
+    }
+
+    @Test
+    void requestsAnsweredAtOnceRunOnTheReaderThreadAndEveryAnswerArrives() throws Exception {
+        ClusterEndpoint a = cluster.start("a");
+        ClusterEndpoint b = cluster.start("b");
+        Set<String> quickThreads = ConcurrentHashMap.newKeySet();
+        ExecutorService late = Executors.newFixedThreadPool(2);
+        b.register("shop", new RequestHandler() {
+            @Override
+            public CompletionStage<byte[]> handle(ClusterMember from, int type, byte[] payload) {
+                if (type == 7) {
+                    quickThreads.add(Thread.currentThread().getName());
+                    return CompletableFuture.completedFuture(("quick:" + new String(payload, UTF_8)).getBytes(UTF_8));
+                }
+                // Completed later on a thread of nobody's: the endpoint must still write the answer.
+                return CompletableFuture.supplyAsync(() -> ("late:" + new String(payload, UTF_8)).getBytes(UTF_8), late);
+            }
+
+            @Override
+            public boolean answersAtOnce(ClusterMember from, int type) {
+                return type == 7;
+            }
+        });
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                all.add(callers.submit(() -> {
+                    for (int window = 0; window < 400; window += 50) {
+                        List<CompletableFuture<byte[]>> sent = new ArrayList<>();
+                        for (int i = window; i < window + 50; i++) {
+                            sent.add(a.request(cluster.member("b"), "shop", i % 5 == 0 ? 8 : 7,
+                                    (thread + "-" + i).getBytes(UTF_8)));
+                        }
+                        for (int i = window; i < window + 50; i++) {
+                            String expected = (i % 5 == 0 ? "late:" : "quick:") + thread + "-" + i;
+                            assertEquals(expected, new String(sent.get(i - window).get(30, TimeUnit.SECONDS), UTF_8));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+            late.shutdownNow();
+        }
+        assertTrue(quickThreads.stream().noneMatch(name -> name.contains("-handler-")),
+                "answered at once on the connections' reader threads, not the handler pool: " + quickThreads);
     }
 
     @Test

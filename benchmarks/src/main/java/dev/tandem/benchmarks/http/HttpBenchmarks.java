@@ -51,6 +51,12 @@ public final class HttpBenchmarks {
                         "jdbc-url=" + ctx.postgresUrl(), "jdbc-user=" + ctx.postgresUser(),
                         "jdbc-password=" + ctx.postgresPassword(), "table-name=bench_session"),
                 AppSetup.cluster("cluster", "Tandem, cluster store (2 nodes, sync backup)", dir));
+        // -Dbench.setups=jetty,cluster measures only those (while working on one store); jetty is the anchor.
+        String only = System.getProperty("bench.setups");
+        if (only != null) {
+            List<String> keys = List.of(only.split(","));
+            setups = setups.stream().filter(s -> keys.contains(s.key())).toList();
+        }
         List<ServerProcess> all = setups.stream().flatMap(s -> s.servers().stream()).toList();
         try {
             RunContext.log("starting " + all.size() + " server JVMs");
@@ -204,7 +210,10 @@ public final class HttpBenchmarks {
     /** A JFR profile of the server under the same load, for a missed target. */
     private void profile(List<AppSetup> setups, String key, String path, Path script, Map<String, Path> ids,
             String title) throws Exception {
-        AppSetup setup = setups.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+        AppSetup setup = setups.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+        if (setup == null) {
+            return; // left out by -Dbench.setups
+        }
         RunContext.log("profiling " + path + " on " + key + " with JFR");
         Map<Long, Path> outs = new LinkedHashMap<>();
         for (ServerProcess server : setup.servers()) {

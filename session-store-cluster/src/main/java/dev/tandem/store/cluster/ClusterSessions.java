@@ -78,7 +78,7 @@ final class ClusterSessions implements SessionStore {
         this.current = node.current;
         this.missed = node.missed;
         this.repair = new BackupRepair(node, executor);
-        transport.register(webApp, new PeerRequests(node, owner)::handle);
+        transport.register(webApp, new PeerRequests(node, owner));
     }
 
     // ---- the SessionStore side: this server serves a request. These methods wait; the *Async ones do not.

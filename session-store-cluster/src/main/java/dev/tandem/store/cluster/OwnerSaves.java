@@ -165,41 +165,55 @@ final class OwnerSaves {
             return backUp(change, base, version, targets, at + 1, unanswered, false);
         }
         return transport.request(target, webApp, MessageType.REPLICATE, WireFormat.replica(change, base, version))
-                .handleAsync((reply, e) -> {
-                    if (e != null) {
-                        Throwable cause = cause(e);
-                        if (cause instanceof PeerTimeoutException) {
-                            LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; trying the next "
-                                    + "server", prefix, target.name(), shorten(id));
-                            missed.add(target.name(), id);
-                            return backUp(change, base, version, targets, at + 1, true, false);
-                        }
-                        if (!(cause instanceof ClusterException)) {
-                            return CompletableFuture.<Boolean>failedFuture(cause);
-                        }
-                        // A connection that broke under the request (the backup restarted meanwhile, or another
-                        // request on it timed out) does not mark the backup down: it may be up now, and skipping
-                        // it would acknowledge the save with one copy while two servers are up. Ask it again on a
-                        // fresh connection; if it breaks again, the backup may be up without the save.
-                        boolean mayBeUp = cause instanceof PeerUnavailableException && transport.isUp(target);
-                        if (mayBeUp && !again) {
-                            LOG.debug("{}backup of session {} on {} lost its connection; asking again: {}", prefix,
-                                    shorten(id), target.name(), cause.getMessage());
-                            return backUp(change, base, version, targets, at, unanswered, true);
-                        }
-                        LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
-                                target.name(), cause.getMessage());
-                        missed.add(target.name(), id);
-                        return backUp(change, base, version, targets, at + 1, unanswered || mayBeUp, false);
+                .handle((reply, e) -> {
+                    if (e == null && WireFormat.status(reply) == Reply.OK) {
+                        // The common answer, taken on the thread that read it: no hand-off before the caller wakes.
+                        return CompletableFuture.completedFuture(backedUpOn(id, target, version));
                     }
-                    return switch (WireFormat.status(reply)) {
-                        case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
-                        case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
-                        case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target, version));
-                        case REMOVED -> removedElsewhere(id);
-                        default -> CompletableFuture.completedFuture(backedUpOn(id, target, version));
-                    };
-                }, executor).thenCompose(f -> f);
+                    // Anything else may read the disk copy or ask peers: on the store's own threads.
+                    return CompletableFuture.supplyAsync(() -> afterBackUp(change, base, version, targets, at,
+                            unanswered, again, target, reply, e), executor).thenCompose(f -> f);
+                }).thenCompose(f -> f);
+    }
+
+    /** The backup {@code target} answered {@code reply}, or failed with {@code e}: what the save does next. */
+    private CompletableFuture<Boolean> afterBackUp(SessionChange change, long base, long version,
+            List<ClusterMember> targets, int at, boolean unanswered, boolean again, ClusterMember target, byte[] reply,
+            Throwable e) {
+        String id = change.id();
+        if (e != null) {
+            Throwable cause = cause(e);
+            if (cause instanceof PeerTimeoutException) {
+                LOG.warn("{}backup {} did not acknowledge session {} within socket-timeout; trying the next "
+                        + "server", prefix, target.name(), shorten(id));
+                missed.add(target.name(), id);
+                return backUp(change, base, version, targets, at + 1, true, false);
+            }
+            if (!(cause instanceof ClusterException)) {
+                return CompletableFuture.<Boolean>failedFuture(cause);
+            }
+            // A connection that broke under the request (the backup restarted meanwhile, or another
+            // request on it timed out) does not mark the backup down: it may be up now, and skipping
+            // it would acknowledge the save with one copy while two servers are up. Ask it again on a
+            // fresh connection; if it breaks again, the backup may be up without the save.
+            boolean mayBeUp = cause instanceof PeerUnavailableException && transport.isUp(target);
+            if (mayBeUp && !again) {
+                LOG.debug("{}backup of session {} on {} lost its connection; asking again: {}", prefix,
+                        shorten(id), target.name(), cause.getMessage());
+                return backUp(change, base, version, targets, at, unanswered, true);
+            }
+            LOG.debug("{}backup of session {} on {} failed, trying the next server: {}", prefix, shorten(id),
+                    target.name(), cause.getMessage());
+            missed.add(target.name(), id);
+            return backUp(change, base, version, targets, at + 1, unanswered || mayBeUp, false);
+        }
+        return switch (WireFormat.status(reply)) {
+            case NEWER -> CompletableFuture.completedFuture(WireFormat.number(reply) > copy.version(id));
+            case CONFLICT -> CompletableFuture.completedFuture(takeConflicting(id, version, reply, target));
+            case NEED_FULL -> sendWhole(id, target).thenApply(ignored -> backedUpOn(id, target, version));
+            case REMOVED -> removedElsewhere(id);
+            default -> CompletableFuture.completedFuture(backedUpOn(id, target, version));
+        };
     }
 
     /**

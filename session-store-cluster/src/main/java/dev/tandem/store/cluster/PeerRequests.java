@@ -3,6 +3,7 @@ package dev.tandem.store.cluster;
 import static dev.tandem.store.cluster.ClusterNode.cause;
 
 import dev.tandem.cluster.ClusterMember;
+import dev.tandem.cluster.RequestHandler;
 import dev.tandem.session.spi.SessionChange;
 import dev.tandem.session.spi.SessionRemovedException;
 import dev.tandem.session.spi.StoredSession;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link OwnerSaves}; the rest (versions, copies, backups, touches, missed-writes notices, removals)
  * act on this server's disk copy alone.
  */
-final class PeerRequests {
+final class PeerRequests implements RequestHandler {
     // The cluster store logs under one name, whichever side of the protocol speaks.
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
 
@@ -43,7 +44,22 @@ final class PeerRequests {
         this.missed = node.missed;
     }
 
-    CompletionStage<byte[]> handle(ClusterMember from, int type, byte[] payload) {
+    /**
+     * The local types are answered from the disk copy alone (an append without a flush: the disk copy
+     * does not fsync), so they run on the connection's reader thread. Not while notices wait for
+     * {@code from}: delivering them sends a request.
+     */
+    @Override
+    public boolean answersAtOnce(ClusterMember from, int type) {
+        return switch (type) {
+            case MessageType.VERSION, MessageType.REPLICATE, MessageType.REPLICATE_FULL, MessageType.TOUCH,
+                    MessageType.REMOVE, MessageType.READ_COPY, MessageType.MISSED -> !missed.has(from.name());
+            default -> false;
+        };
+    }
+
+    @Override
+    public CompletionStage<byte[]> handle(ClusterMember from, int type, byte[] payload) {
         if (missed.has(from.name())) {
             node.deliverMissed(from); // it is reachable again: tell it at once which of its sessions changed here
         }
