@@ -3,6 +3,7 @@ package dev.tandem.store.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.tandem.session.SessionId;
+import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import dev.tandem.store.file.CopyLog;
@@ -80,8 +81,10 @@ final class LegacyDiskCopy {
         read(context, path, "missed", record -> {
             String peer = peerByRecord.get(record.id());
             if (peer == null) {
-                LOG.warn("{}a missed-writes record of the old disk copy names no server of the cluster; dropped",
-                        prefix);
+                LOG.warn("{}missed-writes record {} of the old disk copy is of no server in the cluster list now "
+                        + "(a server renamed or removed?); its {} notices are dropped, so that server, if it is "
+                        + "back under another name, trusts its copies until they are used", prefix,
+                        SessionStoreException.shorten(record.id()), record.attributes().size());
                 return;
             }
             Set<String> ids = new HashSet<>(record.attributes().keySet());
