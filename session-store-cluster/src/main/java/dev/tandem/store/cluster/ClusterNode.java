@@ -32,7 +32,7 @@ final class ClusterNode {
     final String webApp;
     final ClusterTransport transport;
     final ClusterMember self;
-    final VersionedCopy copy;
+    final DiskCopy copy;
     final String prefix;
     private final SessionChangeListener changes;
     private final Object[] locks = new Object[64];
@@ -58,7 +58,7 @@ final class ClusterNode {
         }
     }; // guarded by itself
 
-    ClusterNode(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, SessionChangeListener changes) {
+    ClusterNode(String webApp, ClusterTransport transport, DiskCopy copy, Clock clock, SessionChangeListener changes) {
         this.webApp = webApp;
         this.transport = transport;
         this.self = transport.self();
@@ -71,7 +71,7 @@ final class ClusterNode {
                 peers.add(m.name());
             }
         }
-        this.missed = new MissedWrites(copy.notices(), clock, peers, prefix);
+        this.missed = new MissedWrites(copy, peers, prefix);
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }

@@ -54,7 +54,7 @@ final class ClusterSessions implements SessionStore {
     private final String webApp;
     private final ClusterTransport transport;
     private final ClusterMember self;
-    private final VersionedCopy copy;
+    private final DiskCopy copy;
     private final RandomGenerator random;
     private final Runnable onClose;
     private final String prefix;
@@ -64,7 +64,7 @@ final class ClusterSessions implements SessionStore {
     private final OwnerSaves owner;
     private final BackupRepair repair;
 
-    ClusterSessions(String webApp, ClusterTransport transport, VersionedCopy copy, Clock clock, RandomGenerator random,
+    ClusterSessions(String webApp, ClusterTransport transport, DiskCopy copy, Clock clock, RandomGenerator random,
             BackupMode backupMode, Executor executor, SessionChangeListener changes, Runnable onClose) {
         this.node = new ClusterNode(webApp, transport, copy, clock, changes);
         this.owner = new OwnerSaves(node, clock, backupMode, executor);
@@ -121,9 +121,6 @@ final class ClusterSessions implements SessionStore {
     @Override
     public long save(SessionChange change) {
         SessionId.requireWellFormed(change.id());
-        if (change.changed().containsKey(VersionedCopy.VERSION_ATTRIBUTE)) {
-            throw new IllegalArgumentException("attribute names starting with NUL are reserved by the cluster store");
-        }
         return await(saveAsync(change));
     }
 

@@ -4,8 +4,7 @@ import dev.tandem.cluster.ClusterEndpoint;
 import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.SessionStoreProvider;
 import dev.tandem.session.spi.StoreContext;
-import dev.tandem.store.file.FileStoreProvider;
-import java.util.Map;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code persistent-store=cluster}: each session on its owner and its backup server, over the
  * JVM's cluster endpoint; failover to the backup and recovery on restart (newest version wins).
- * Params: {@code path} (this server's disk copy, a file store), {@code backup-mode}
+ * Params: {@code path} (this server's disk copy, a session log in {@code <path>/log}), {@code backup-mode}
  * ({@code sync} by default, or {@code async}) and the cluster params ({@code cluster},
  * {@code server-id}, {@code cluster-secret}, timeouts, {@code max-frame-size}).
  */
@@ -47,35 +46,18 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
     @Override
     public SessionStore create(StoreContext context) {
         ClusterStoreConfig config = ClusterStoreConfig.from(context);
-        SessionStore disk = fileStore(context, config.path().resolve("copies"));
-        SessionStore removals;
-        SessionStore notices;
-        ClusterEndpoint endpoint;
-        try {
-            removals = fileStore(context, config.path().resolve("removals"));
-        } catch (RuntimeException e) {
-            disk.close();
-            throw e;
-        }
-        try {
-            // What peers missed while out of reach, kept across a restart of this server (MissedWrites).
-            notices = fileStore(context, config.path().resolve("missed"));
-        } catch (RuntimeException e) {
-            try {
-                disk.close();
-            } finally {
-                removals.close();
-            }
-            throw e;
-        }
-        VersionedCopy copy = new VersionedCopy(disk, removals, notices, context.clock(), context.sessionTimeout());
-        try {
-            endpoint = ClusterEndpoint.acquire(config.cluster());
-        } catch (RuntimeException e) {
-            copy.close();
-            throw e;
-        }
+        ClusterEndpoint endpoint = ClusterEndpoint.acquire(config.cluster());
         String server = endpoint.self().name();
+        DiskCopy copy;
+        try {
+            // The peers' names label the missed-writes notices of a disk copy of the format before the log.
+            List<String> peers = endpoint.topology().members().stream().map(m -> m.name())
+                    .filter(name -> !name.equals(server)).toList();
+            copy = LogCopy.open(context, config.path(), peers, "cluster " + server + " " + context.webApp() + ": ");
+        } catch (RuntimeException e) {
+            endpoint.release();
+            throw e;
+        }
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(OWNER_THREADS, OWNER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -119,8 +101,4 @@ public final class ClusterStoreProvider implements SessionStoreProvider {
         }
     }
 
-    private static SessionStore fileStore(StoreContext context, java.nio.file.Path path) {
-        return new FileStoreProvider().create(new StoreContext(context.webApp(), Map.of("path", path.toString()),
-                context.clock(), context.sessionTimeout(), context.classLoader()));
-    }
 }

@@ -1,15 +1,5 @@
 package dev.tandem.store.cluster;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import dev.tandem.session.spi.SessionChange;
-import dev.tandem.session.spi.SessionStore;
-import dev.tandem.session.spi.StoredSession;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * on their next use. Bounded: past {@link #LIMIT} ids for one peer it is told to check every
  * session instead.
  *
- * <p>Kept on disk as well as in memory (one record per peer in the disk copy's notices store), and
+ * <p>Kept on disk as well as in memory (the disk copy's notices, {@link DiskCopy#keepNotices}), and
  * read back when this server starts: a server killed before it could tell the peer must still tell
  * it after its restart. Otherwise the peer, which nothing else makes doubt its copy, serves a
  * session invalidated here, or a version behind, until its copy expires. A notice leaves the disk
@@ -37,20 +27,13 @@ import org.slf4j.LoggerFactory;
 final class MissedWrites {
     // The cluster store logs under one name, whichever side of the protocol speaks.
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSessions.class);
-    /** Each new id rewrites the peer's record on disk: small enough to keep that cheap. */
+    /** Past this many ids for one peer, it is told to check every session: bounds memory and the disk's notices. */
     static final int LIMIT = 1_000;
-    /** The disk record's mark for "check every session"; starts with NUL, as no session id does. */
-    static final String ALL = "\u0000all";
-    private static final byte[] NOTHING = new byte[0];
-    /** A record that holds notices never expires; an emptied one goes at the next sweep. */
-    private static final int KEEP = 0;
-    private static final int DROP_SOON = 1;
 
     /** What to send one peer; an empty list means "check all". */
     record Batch(List<String> ids) {}
 
-    private final SessionStore disk;
-    private final Clock clock;
+    private final DiskCopy disk;
     private final String prefix;
     /** Not yet sent, by peer. */
     private final Map<String, Set<String>> byPeer = new HashMap<>(); // guarded by this
@@ -59,30 +42,29 @@ final class MissedWrites {
     private final Map<String, Batch> sending = new HashMap<>(); // guarded by this
 
     /** Reads back what {@code peers} had not been told when this server stopped. */
-    MissedWrites(SessionStore disk, Clock clock, Collection<String> peers, String prefix) {
+    MissedWrites(DiskCopy disk, Collection<String> peers, String prefix) {
         this.disk = disk;
-        this.clock = clock;
         this.prefix = prefix;
         for (String peer : peers) {
-            StoredSession saved;
+            DiskCopy.Notices saved;
             try {
-                saved = disk.load(recordId(peer));
+                saved = disk.notices(peer);
             } catch (RuntimeException e) {
                 LOG.warn("{}cannot read which sessions server {} missed before this server stopped ({}); it will "
                         + "trust its copies of them until they are used here again", prefix, peer, e.toString());
                 continue;
             }
-            if (saved == null || saved.attributes().isEmpty()) {
+            if (saved.isEmpty()) {
                 continue;
             }
-            if (saved.attributes().containsKey(ALL)) {
+            if (saved.all()) {
                 overflowed.add(peer);
             } else {
-                byPeer.put(peer, new LinkedHashSet<>(new TreeSet<>(saved.attributes().keySet())));
+                byPeer.put(peer, new LinkedHashSet<>(new TreeSet<>(saved.ids())));
             }
             LOG.info("{}server {} has not been told of {} sessions written or removed here while it was out of "
                     + "reach; it is told when it is reachable", prefix, peer,
-                    overflowed.contains(peer) ? "many" : String.valueOf(saved.attributes().size()));
+                    saved.all() ? "many" : String.valueOf(saved.ids().size()));
         }
     }
 
@@ -97,12 +79,12 @@ final class MissedWrites {
         if (ids.size() > LIMIT) {
             byPeer.remove(peer);
             overflowed.add(peer);
-            write(peer, Map.of(ALL, NOTHING), ids, KEEP);
+            // The ids on disk stay until "check all" is acknowledged, which covers them.
+            keep(peer, Set.of(), true);
             return;
         }
-        write(peer, Map.of(id, NOTHING), Set.of(), KEEP);
+        keep(peer, Set.of(id), false);
     }
-
     /** Whether anything waits to be sent to {@code peer}. */
     synchronized boolean has(String peer) {
         return byPeer.containsKey(peer) || overflowed.contains(peer);
@@ -134,14 +116,16 @@ final class MissedWrites {
     /** {@code peer} acknowledged {@code batch}: it leaves the disk, but for ids written again since. */
     synchronized void delivered(String peer, Batch batch) {
         sending.remove(peer);
-        boolean empty = !has(peer);
-        if (batch.ids().isEmpty() && overflowed.contains(peer)) {
+        boolean all = batch.ids().isEmpty();
+        if (all && overflowed.contains(peer)) {
             return; // too many again since
         }
         // "Check all" covers every id recorded before it, some of which may still be on disk.
-        Set<String> done = batch.ids().isEmpty() ? recorded(peer) : new HashSet<>(batch.ids());
+        Set<String> done = all ? recorded(peer) : new HashSet<>(batch.ids());
         done.removeAll(byPeer.getOrDefault(peer, Set.of()));
-        write(peer, Map.of(), done, empty ? DROP_SOON : KEEP);
+        if (all || !done.isEmpty()) {
+            drop(peer, done, all);
+        }
     }
 
     /** Puts back a batch that could not be delivered; the disk still holds it. */
@@ -160,28 +144,26 @@ final class MissedWrites {
         if (ids.size() > LIMIT) {
             byPeer.remove(peer);
             overflowed.add(peer);
-            write(peer, Map.of(ALL, NOTHING), Set.of(), KEEP); // the ids stay until this is acknowledged
+            keep(peer, Set.of(), true); // the ids stay until this is acknowledged
         }
     }
 
-    /** The names in {@code peer}'s record on disk, {@link #ALL} included. */
+    /** The ids in {@code peer}'s notices on disk. */
     private Set<String> recorded(String peer) {
         try {
-            StoredSession saved = disk.load(recordId(peer));
-            return saved == null ? new HashSet<>() : new HashSet<>(saved.attributes().keySet());
+            return new HashSet<>(disk.notices(peer).ids());
         } catch (RuntimeException e) {
-            return new HashSet<>(Set.of(ALL)); // unreadable: what it holds is re-sent after a restart, harmlessly
+            return new HashSet<>(); // unreadable: what it holds is re-sent after a restart, harmlessly
         }
     }
 
     /**
-     * Applies a delta to {@code peer}'s record. A write that fails keeps the notice in memory alone:
+     * Adds to {@code peer}'s notices on disk. A write that fails keeps the notice in memory alone:
      * the peer is still told, unless this server stops first.
      */
-    private void write(String peer, Map<String, byte[]> added, Set<String> removed, int maxInactiveInterval) {
-        long now = clock.millis();
+    private void keep(String peer, Set<String> ids, boolean all) {
         try {
-            disk.save(new SessionChange(recordId(peer), now, now, maxInactiveInterval, added, removed));
+            disk.keepNotices(peer, ids, all);
         } catch (RuntimeException e) {
             LOG.warn("{}cannot record on disk which sessions server {} missed ({}); it is told from memory, so a "
                     + "restart of this server before then would leave it trusting its old copies", prefix, peer,
@@ -189,13 +171,13 @@ final class MissedWrites {
         }
     }
 
-    /** A well-formed session id of the record for {@code peer}, the same on every start. */
-    static String recordId(String peer) {
+    /** Takes what {@code peer} acknowledged from its notices on disk; a write that fails re-sends them after a restart. */
+    private void drop(String peer, Set<String> ids, boolean all) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("missed-writes:" + peer).getBytes(UTF_8));
-            return "aa" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM, which every Java runtime must provide", e);
+            disk.dropNotices(peer, ids, all);
+        } catch (RuntimeException e) {
+            LOG.warn("{}cannot record on disk that server {} was told what it missed ({}); it is told again after a "
+                    + "restart of this server, harmlessly", prefix, peer, e.toString());
         }
     }
 }

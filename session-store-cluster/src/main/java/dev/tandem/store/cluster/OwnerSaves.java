@@ -45,7 +45,7 @@ final class OwnerSaves {
     private final String webApp;
     private final ClusterTransport transport;
     private final ClusterMember self;
-    private final VersionedCopy copy;
+    private final DiskCopy copy;
     private final String prefix;
     private final Set<String> current;
     private final MissedWrites missed;
@@ -259,7 +259,7 @@ final class OwnerSaves {
      * Makes this server's copy the newest in the cluster, once per session since it started (or since
      * it learned its copy was stale): asks every live peer for its version and takes the newest
      * copy; a peer where it was invalidated wins over any version, and a peer's older copy wins over
-     * this server's saves that no backup acknowledged ({@link VersionedCopy#CONFIRMED_ATTRIBUTE}). Cheap for
+     * this server's saves that no backup acknowledged ({@link DiskCopy#confirmedVersion}). Cheap for
      * the sticky case: a session checked once is read locally afterwards.
      */
     private CompletableFuture<Void> recover(String id) {

@@ -30,7 +30,7 @@ final class PeerRequests implements RequestHandler {
 
     private final ClusterNode node;
     private final OwnerSaves owner;
-    private final VersionedCopy copy;
+    private final DiskCopy copy;
     private final String prefix;
     private final Set<String> current;
     private final MissedWrites missed;

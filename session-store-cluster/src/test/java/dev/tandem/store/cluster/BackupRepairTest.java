@@ -74,7 +74,7 @@ class BackupRepairTest {
             wipe(directory.resolve("node-b"));
             cluster.start(1);
 
-            Path copies = directory.resolve("node-b").resolve("copies").resolve("test-app");
+            Path copies = directory.resolve("node-b").resolve("log").resolve("test-app");
             Await.until("b's disk copy holds the session again", Duration.ofSeconds(30), () -> ChildCluster.holds(copies, id));
             cluster.stop(0);
             StoredSession onB = cluster.node(1).load(id);

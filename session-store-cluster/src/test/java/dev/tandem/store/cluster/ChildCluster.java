@@ -81,15 +81,15 @@ final class ChildCluster implements AutoCloseable {
         return r.body();
     }
 
-    /** Whether {@code node}'s disk copy (a file store: one log of records) holds session {@code id}. */
+    /** Whether {@code node}'s disk copy (one session log of records) holds session {@code id}. */
     boolean holds(int node, String id) {
-        return holds(directory.resolve("node-" + NAMES[node]).resolve("copies").resolve("app"), id);
+        return holds(directory.resolve("node-" + NAMES[node]).resolve("log").resolve("app"), id);
     }
 
     /**
      * Whether the disk copy directory {@code copies} holds session {@code id}: the last record of the
      * id in its log (segments {@code log-*.seg}; records framed by magic "TNDL", length, type, id) is a
-     * base or a delta, not a tombstone. Read without the store, which the node holds open.
+     * copy or a copy delta, not a tombstone. Read without the store, which the node holds open.
      */
     static boolean holds(Path copies, String id) {
         if (!Files.isDirectory(copies)) {
@@ -105,7 +105,7 @@ final class ChildCluster implements AutoCloseable {
                     byte[] recordId = new byte[wanted.length];
                     in.get(at + 9, recordId);
                     if (java.util.Arrays.equals(recordId, wanted)) {
-                        holds = in.get(at + 8) == 1 || in.get(at + 8) == 2;
+                        holds = in.get(at + 8) == 5 || in.get(at + 8) == 6;
                     }
                     at += in.getInt(at + 4);
                 }

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.cluster.ClusterTopology;
 import dev.tandem.session.SessionId;
 import dev.tandem.session.spi.SessionChange;
-import dev.tandem.session.spi.SessionStore;
 import dev.tandem.session.spi.StoreContext;
-import dev.tandem.store.file.FileStoreProvider;
 import dev.tandem.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a peer missed while out of reach is kept on the file store as well as in memory, so that a
+ * What a peer missed while out of reach is kept on the disk copy's log as well as in memory, so that a
  * server killed or restarted before it told the peer still tells it (simulation seeds 3515 and
  * 26980: an invalidated session came back from its owner, which was never told).
  */
@@ -78,11 +76,7 @@ class MissedWritesTest {
         missed.delivered("b", left);
 
         assertFalse(restarted().has("b"));
-        notices.sweepExpired(System.currentTimeMillis() + 2_000);
-        notices.close();
-        // The notices store is a log of records: what a restarted store still holds is what is left.
-        assertEquals(List.of(), fileStore("notices").sweepExpired(Long.MAX_VALUE),
-                "no record is left once all was delivered");
+        assertTrue(disk.notices("b").isEmpty(), "no notice is left on disk once all was delivered");
     }
 
     @Test
@@ -161,33 +155,31 @@ class MissedWritesTest {
 
     private ClusterSessions node(SingleThreadNetwork network, String name) {
         Clock clock = Clock.systemUTC();
-        VersionedCopy copy = new VersionedCopy(fileStore(name + "/copies"), fileStore(name + "/removals"),
-                fileStore(name + "/missed"), clock, TIMEOUT);
+        List<String> peers = Stream.of("a", "b", "c").filter(peer -> !peer.equals(name)).toList();
+        DiskCopy copy = LogCopy.open(context(), directory.resolve(name), peers, "test: ");
         ClusterSessions sessions = new ClusterSessions("app", network.transport(name), copy, clock, new SplittableRandom(7),
                 BackupMode.SYNC, network.executor(), id -> { }, () -> { });
         open.add(sessions);
         return sessions;
     }
 
-    /** This server's notices store, as the unit tests open it. */
-    private SessionStore notices;
+    /** This server's disk copy, as the unit tests open it. */
+    private DiskCopy disk;
 
     private MissedWrites missedWrites() {
-        notices = fileStore("notices");
-        return new MissedWrites(notices, Clock.systemUTC(), List.of("b", "c"), "test: ");
+        disk = LogCopy.open(context(), directory.resolve("a"), List.of("b", "c"), "test: ");
+        open.add(disk::close);
+        return new MissedWrites(disk, List.of("b", "c"), "test: ");
     }
 
-    /** Closes the notices store and opens it again, as a restarted server does. */
+    /** Closes the disk copy and opens it again, as a restarted server does. */
     private MissedWrites restarted() {
-        notices.close();
+        disk.close();
         return missedWrites();
     }
 
-    private SessionStore fileStore(String path) {
-        SessionStore store = new FileStoreProvider().create(new StoreContext("app",
-                Map.of("path", directory.resolve(path).toString()), Clock.systemUTC(), TIMEOUT, getClass().getClassLoader()));
-        open.add(store);
-        return store;
+    private StoreContext context() {
+        return new StoreContext("app", Map.of(), Clock.systemUTC(), TIMEOUT, getClass().getClassLoader());
     }
 
     private static SessionChange change(String id) {

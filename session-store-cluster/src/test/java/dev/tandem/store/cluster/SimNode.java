@@ -77,9 +77,8 @@ final class SimNode {
         pausedUntil = 0;
         int inc = incarnation;
         Executor executor = task -> scheduler.after(0, () -> run(inc, task));
-        VersionedCopy copy = new VersionedCopy(disk.copies, disk.removals, disk.missed, clock, TOMBSTONE_TIME);
         SimSessionCache[] made = new SimSessionCache[1];
-        sessions = new ClusterSessions(WEB_APP, network.transport(this, inc), copy, clock, random.split(), backupMode,
+        sessions = new ClusterSessions(WEB_APP, network.transport(this, inc), disk, clock, random.split(), backupMode,
                 executor, id -> {
                     if (made[0] != null) {
                         made[0].changedElsewhere(id);

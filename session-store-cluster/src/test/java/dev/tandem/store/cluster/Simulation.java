@@ -168,10 +168,9 @@ final class Simulation {
         // Sessions last at most 30 minutes from their last access, tombstones 30 minutes from their sweep.
         scheduler.runUntil(scheduler.now() + 2 * SimNode.TOMBSTONE_TIME.toMillis() + 3 * SWEEP_INTERVAL);
         for (SimNode n : world.nodes()) {
-            if (n.disk.copies.size() + n.disk.removals.size() + n.disk.missed.size() > 0) {
+            if (n.disk.records() > 0) {
                 world.ledger().violations().add(new Violation("memory", "-", scheduler.now(), scheduler.now(), n.name() + "'s disk holds "
-                        + n.disk.copies.size() + " sessions, " + n.disk.removals.size() + " tombstones and "
-                        + n.disk.missed.size() + " missed-writes records after every session expired and was swept, "
+                        + n.disk.describe() + " after every session expired and was swept, "
                         + "and every peer was told what it missed", true, false));
             }
         }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tandem.cluster.ClusterTopology;
-import dev.tandem.session.MemoryStoreProvider;
 import dev.tandem.session.SessionId;
 import dev.tandem.session.spi.SessionChange;
-import dev.tandem.session.spi.SessionStore;
-import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,20 +27,14 @@ class SingleThreadProtocolTest {
     private final SingleThreadNetwork network = new SingleThreadNetwork(topology);
     private final Clock clock = Clock.systemUTC();
     /** Each server's disk copy, which outlives its process. */
-    private final Map<String, VersionedCopy> disks = new HashMap<>();
+    private final Map<String, SimDisk> disks = new HashMap<>();
     private final ClusterSessions a = node("a");
     private final ClusterSessions b = node("b");
     private final ClusterSessions c = node("c");
 
     /** Starts server {@code name}'s process on its disk copy (a new one the first time). */
     private ClusterSessions node(String name) {
-        VersionedCopy copy = disks.computeIfAbsent(name, n -> {
-            StoreContext context = new StoreContext("app", Map.of(), clock, Duration.ofMinutes(30), getClass().getClassLoader());
-            SessionStore disk = new MemoryStoreProvider().create(context);
-            SessionStore removals = new MemoryStoreProvider().create(context);
-            SessionStore notices = new MemoryStoreProvider().create(context);
-            return new VersionedCopy(disk, removals, notices, clock, Duration.ofMinutes(30));
-        });
+        SimDisk copy = disks.computeIfAbsent(name, n -> new SimDisk(clock, Duration.ofMinutes(30).toMillis()));
         return new ClusterSessions("app", network.transport(name), copy, clock, new SplittableRandom(42), BackupMode.SYNC,
                 network.executor(), id -> { }, () -> {});
     }

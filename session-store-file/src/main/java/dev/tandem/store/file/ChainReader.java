@@ -34,14 +34,14 @@ final class ChainReader {
         long position = entry.tipPosition();
         for (int i = deltas.length - 1; i >= 0; i--) {
             ByteBuffer delta = log.readRecord(position, DELTA_READ);
-            if (!is(delta, LogRecord.DELTA, id, baseVersion + i + 1) || LogRecord.baseVersion(delta, 0) != baseVersion) {
+            if (!is(delta, false, id, baseVersion + i + 1) || LogRecord.baseVersion(delta, 0) != baseVersion) {
                 return recover(log, id, entry, baseVersion + i + 1, logPrefix);
             }
             deltas[i] = delta;
             position = LogRecord.previous(delta, 0);
         }
         ByteBuffer base = log.readRecord(entry.basePosition(), entry.baseLength());
-        if (!is(base, LogRecord.BASE, id, baseVersion) || (deltas.length > 0 && position != entry.basePosition())) {
+        if (!is(base, true, id, baseVersion) || (deltas.length > 0 && position != entry.basePosition())) {
             LOG.warn("{} session {}: its base record in the log is damaged or gone; the session is treated as missing",
                     logPrefix, shorten(id));
             return null;
@@ -62,8 +62,10 @@ final class ChainReader {
                 entry.maxInactiveInterval(), attributes), entry);
     }
 
-    private static boolean is(ByteBuffer record, byte type, String id, long version) {
-        return record != null && LogRecord.type(record, 0) == type && LogRecord.version(record, 0) == version
+    /** Whether {@code record} is a base (or else a delta), of either kind, of {@code id} at {@code version}. */
+    private static boolean is(ByteBuffer record, boolean base, String id, long version) {
+        return record != null && (base ? LogRecord.isBase(LogRecord.type(record, 0))
+                : LogRecord.isDelta(LogRecord.type(record, 0))) && LogRecord.version(record, 0) == version
                 && LogRecord.id(record, 0).equals(id);
     }
 
@@ -74,7 +76,7 @@ final class ChainReader {
     private static Chain recover(SessionLog log, String id, IndexEntry entry, long damaged, String logPrefix)
             throws IOException {
         ByteBuffer base = log.readRecord(entry.basePosition(), entry.baseLength());
-        if (!is(base, LogRecord.BASE, id, entry.baseVersion())) {
+        if (!is(base, true, id, entry.baseVersion())) {
             LOG.warn("{} session {}: its base record in the log is damaged or gone; the session is treated as missing",
                     logPrefix, shorten(id));
             return null;
@@ -88,7 +90,7 @@ final class ChainReader {
             }
             SegmentScanner.scan(segment, (position, in, at) -> {
                 if (position > entry.basePosition() && position <= entry.tipPosition()
-                        && LogRecord.type(in, at) == LogRecord.DELTA && LogRecord.id(in, at).equals(id)
+                        && LogRecord.isDelta(LogRecord.type(in, at)) && LogRecord.id(in, at).equals(id)
                         && LogRecord.baseVersion(in, at) == entry.baseVersion()
                         && LogRecord.version(in, at) < damaged) {
                     ByteBuffer copy = ByteBuffer.allocate(LogRecord.length(in, at));

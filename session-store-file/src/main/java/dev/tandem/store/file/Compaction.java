@@ -72,6 +72,14 @@ final class Compaction {
         boolean tombstonesFirst = true;
     }
 
+    private static String peer(java.nio.ByteBuffer in, int at) {
+        try {
+            return LogRecord.peer(in, at);
+        } catch (CorruptFileException e) {
+            throw new IllegalStateException("a checked notices record parses: " + e.getMessage(), e);
+        }
+    }
+
     void compact(List<Segment> victims, long now) throws IOException {
         long started = System.nanoTime();
         Set<Integer> numbers = new HashSet<>();
@@ -89,11 +97,19 @@ final class Compaction {
             }
         }
         Map<String, Found> ids = new LinkedHashMap<>();
+        // The cluster's notices, by peer: a replace moved, as a tombstone is, hides the peer's older records.
+        Map<String, Found> peers = new LinkedHashMap<>();
         for (Segment victim : victims) {
             boolean first = victim.number < firstKept;
             SegmentScanner.scan(victim, (position, in, at) -> {
-                Found found = ids.computeIfAbsent(LogRecord.id(in, at), id -> new Found());
                 byte type = LogRecord.type(in, at);
+                if (type == LogRecord.NOTICES) {
+                    Found found = peers.computeIfAbsent(peer(in, at), peer -> new Found());
+                    found.tombstoned = true;
+                    found.tombstonesFirst &= first;
+                    return;
+                }
+                Found found = ids.computeIfAbsent(LogRecord.id(in, at), id -> new Found());
                 found.touched |= type == LogRecord.TOUCH;
                 if (type == LogRecord.TOMBSTONE) {
                     found.tombstoned = true;
@@ -106,6 +122,12 @@ final class Compaction {
             Found found = id.getValue();
             long copy = store.moveOut(id.getKey(), numbers, found.touched, found.tombstoned && !found.tombstonesFirst,
                     now);
+            if (copy >= 0) {
+                copies.add(Segment.segmentOf(copy));
+            }
+        }
+        for (Map.Entry<String, Found> peer : peers.entrySet()) {
+            long copy = store.moveNotices(peer.getKey(), !peer.getValue().tombstonesFirst);
             if (copy >= 0) {
                 copies.add(Segment.segmentOf(copy));
             }

@@ -8,11 +8,13 @@ import dev.tandem.session.spi.SessionStoreException;
 import dev.tandem.session.spi.StoreContext;
 import dev.tandem.session.spi.StoredSession;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,10 @@ final class FileStore implements SessionStore {
     private final Map<String, IndexEntry> index;
     /** Removed id → epoch millis until which a save of it is refused; each also a tombstone record. */
     private final Map<String, Long> tombstones;
+    /** The cluster's notices ({@link CopyLog}); none in a file store's log. */
+    private final NoticeIndex notices;
+    /** A cluster server's disk copy ({@link CopyLog}): its bases and deltas are copies, at the cluster's versions. */
+    private final boolean copies;
     private final StripedLocks locks = new StripedLocks(1024);
     private final RecentRecords recent = new RecentRecords(1024);
     private final Compaction compaction;
@@ -60,8 +66,10 @@ final class FileStore implements SessionStore {
     private volatile boolean closed;
 
     private FileStore(SessionDirectory directory, SessionLog log, FileStoreConfig config, StoreContext context,
-                      String logPrefix, LogScan scan) {
+                      String logPrefix, LogScan scan, boolean copies) {
         this.directory = directory;
+        this.copies = copies;
+        this.notices = scan.notices;
         this.log = log;
         this.fsync = config.fsync();
         this.clock = context.clock();
@@ -78,6 +86,11 @@ final class FileStore implements SessionStore {
     }
 
     static FileStore open(FileStoreConfig config, StoreContext context) {
+        return open(config, context, false);
+    }
+
+    /** With {@code copies}, the log of a cluster server's disk copy ({@link CopyLog}). */
+    static FileStore open(FileStoreConfig config, StoreContext context, boolean copies) {
         String logPrefix = "[" + context.webApp() + "]";
         long started = System.nanoTime();
         SessionDirectory directory = SessionDirectory.open(config, logPrefix);
@@ -88,11 +101,12 @@ final class FileStore implements SessionStore {
             LogScan scan = LogScan.run(log, directory, logPrefix, now);
             log.startHead();
             Migration.Result migrated = Migration.run(directory, log, scan, logPrefix, now);
-            FileStore store = new FileStore(directory, log, config, context, logPrefix, scan);
-            LOG.info("{} file store at {} (fsync={}, segment-size={}): {} sessions and {} tombstones indexed from "
+            FileStore store = new FileStore(directory, log, config, context, logPrefix, scan, copies);
+            LOG.info("{} {} at {} (fsync={}, segment-size={}): {} sessions and {} tombstones indexed from "
                             + "{} records in {} segments ({} from hint files) in {} ms; {} expired left out, {} damaged "
                             + "regions skipped{}",
-                    logPrefix, directory.path(), config.fsync(), config.segmentSize(), scan.sessions.size(),
+                    logPrefix, copies ? "cluster disk copy" : "file store", directory.path(), config.fsync(),
+                    config.segmentSize(), scan.sessions.size(),
                     scan.tombstones.size(), scan.records, log.segments().size(), scan.hinted,
                     (System.nanoTime() - started) / 1_000_000, scan.expired, scan.damaged, migrated.describe());
             if (config.compactInBackground()) {
@@ -145,26 +159,61 @@ final class FileStore implements SessionStore {
 
     @Override
     public long save(SessionChange change) {
-        String id = SessionId.requireWellFormed(change.id());
+        return write(change, null, false, 0, 0);
+    }
+
+    /**
+     * A copy's save ({@link CopyLog}): {@code change} applied to the copy and labelled
+     * {@code version}, the cluster's number, as a copy delta when it is the next version of the
+     * chain, else as a copy.
+     */
+    void saveCopy(SessionChange change, long version, long confirmed) {
+        write(change, null, true, version, confirmed);
+    }
+
+    /** A copy's whole record at its version, as a copy ({@link CopyLog}). */
+    void replaceCopy(StoredSession record, long confirmed) {
+        write(null, record, true, record.version(), confirmed);
+    }
+
+    /**
+     * Appends a save: {@code change} on the current record, or the {@code whole} record. A file
+     * store's save numbers its versions; a copy's carries the cluster's {@code label}.
+     */
+    private long write(SessionChange change, StoredSession whole, boolean copy, long label, long confirmed) {
+        String id = SessionId.requireWellFormed(whole != null ? whole.id() : change.id());
         ReentrantLock lock = locks.forId(id);
         lock.lock();
         try {
             checkOpen(id);
             refuseIfRemoved(id);
             IndexEntry current = index.get(id);
-            StoredSession previous = current == null ? null : readForSave(id, current);
+            StoredSession previous = current == null || whole != null ? null : readForSave(id, current);
             // After a damaged record or lost deltas the version still goes up: a version is never given twice.
-            long version = current == null ? 1 : current.nextVersion();
-            // The store's own copies of the changed values: the record is kept for the next save.
-            Map<String, byte[]> changed = new HashMap<>(change.changed().size() * 2);
-            change.changed().forEach((name, value) -> changed.put(name, value.clone()));
-            StoredSession next = new SessionChange(id, change.creationTime(), change.lastAccessedTime(),
-                    change.maxInactiveInterval(), changed, change.removed()).applyTo(previous, version);
+            long version = copy ? label : current == null ? 1 : current.nextVersion();
+            StoredSession next;
+            Map<String, byte[]> changed = null;
+            if (whole != null) {
+                // The store's own copies of the values: the record is kept for the next save.
+                Map<String, byte[]> attributes = new HashMap<>(whole.attributes().size() * 2);
+                whole.attributes().forEach((name, value) -> attributes.put(name, value.clone()));
+                next = new StoredSession(id, version, whole.creationTime(), whole.lastAccessedTime(),
+                        whole.maxInactiveInterval(), attributes);
+            } else {
+                Map<String, byte[]> values = new HashMap<>(change.changed().size() * 2);
+                change.changed().forEach((name, value) -> values.put(name, value.clone()));
+                next = new SessionChange(id, change.creationTime(), change.lastAccessedTime(),
+                        change.maxInactiveInterval(), values, change.removed()).applyTo(previous, version);
+                changed = values;
+            }
             // The chain as the read left it: a read that found a damaged delta cut it short.
-            IndexEntry chain = previous == null ? null : index.get(id);
-            byte[] delta = chain != null && !chain.broken() && chain.version() == current.version()
-                    && chain.deltaCount() < MAX_DELTAS
-                    ? LogRecord.delta(next, chain.baseVersion(), chain.tipPosition(), changed, change.removed())
+            IndexEntry chain = whole != null ? current : previous == null ? null : index.get(id);
+            // A delta only as the next version of an intact chain: a copy's versions may jump, or go back.
+            byte[] delta = changed != null && chain != null && !chain.broken() && chain.version() == current.version()
+                    && chain.deltaCount() < MAX_DELTAS && version == chain.version() + 1
+                    ? copy ? LogRecord.copyDelta(next, chain.baseVersion(), chain.tipPosition(), changed,
+                            change.removed(), confirmed)
+                    : LogRecord.delta(next, chain.baseVersion(), chain.tipPosition(), changed, change.removed())
                     : null;
             IndexEntry entry;
             // Deltas past half the base would cost more to write and read than a new base.
@@ -176,7 +225,7 @@ final class FileStore implements SessionStore {
                 log.live(chain.tipPosition(), -chain.deltaBytes());
                 log.live(position, entry.deltaBytes());
             } else {
-                byte[] base = LogRecord.base(next);
+                byte[] base = copy ? LogRecord.copy(next, confirmed) : LogRecord.base(next);
                 long position = append(id, base);
                 entry = IndexEntry.ofBase(version, next.creationTime(), next.lastAccessedTime(),
                         next.maxInactiveInterval(), position, base.length);
@@ -215,6 +264,11 @@ final class FileStore implements SessionStore {
 
     @Override
     public void remove(String id) {
+        remove(id, Long.MIN_VALUE);
+    }
+
+    /** Removes {@code id} and refuses its saves at least until {@code atLeastUntil} (epoch ms), if that is later. */
+    void remove(String id, long atLeastUntil) {
         SessionId.requireWellFormed(id);
         ReentrantLock lock = locks.forId(id);
         lock.lock();
@@ -222,7 +276,7 @@ final class FileStore implements SessionStore {
             checkOpen(id);
             IndexEntry entry = index.get(id);
             long interval = entry == null ? 0 : entry.maxInactiveInterval() * 1000L;
-            long until = Math.max(clock.millis() + Math.max(interval, sessionTimeoutMillis),
+            long until = Math.max(Math.max(clock.millis() + Math.max(interval, sessionTimeoutMillis), atLeastUntil),
                     tombstones.getOrDefault(id, Long.MIN_VALUE));
             append(id, LogRecord.tombstone(id, until));
             force(id);
@@ -393,8 +447,9 @@ final class FileStore implements SessionStore {
                         return -1; // its base was damaged: dropped from the index by the read
                     }
                     // A fresh base at the head: no back pointer into the victim survives.
-                    byte[] base = LogRecord.base(new StoredSession(id, chain.version(), chain.creationTime(),
-                            chain.lastAccessedTime(), chain.maxInactiveInterval(), record.attributes()));
+                    StoredSession whole = new StoredSession(id, chain.version(), chain.creationTime(),
+                            chain.lastAccessedTime(), chain.maxInactiveInterval(), record.attributes());
+                    byte[] base = copies ? LogRecord.copy(whole, confirmedOf(chain)) : LogRecord.base(whole);
                     long position = log.append(base);
                     log.live(position, base.length);
                     dead(chain);
@@ -413,6 +468,99 @@ final class FileStore implements SessionStore {
             return hiding ? log.append(LogRecord.tombstone(id, 0)) : -1;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Called by compaction for each peer with notices records in the victims: appends the peer's
+     * notices whole at the head if it has any, or, with {@code hiding}, an empty replace that hides
+     * the peer's records in older segments. Returns the position of the copy, or -1.
+     */
+    long moveNotices(String peer, boolean hiding) throws IOException {
+        synchronized (notices) {
+            if (closed) {
+                throw new IOException("the store is closed");
+            }
+            CopyLog.Notices now = notices.get(peer);
+            if (now.isEmpty() && !hiding) {
+                return -1;
+            }
+            return log.append(LogRecord.notices(peer, LogRecord.REPLACE, now.all(), now.ids()));
+        }
+    }
+
+    // ---- the cluster's disk copy (CopyLog)
+
+    /** The highest version of the copy of {@code id} known acknowledged; 0 if there is none. */
+    long confirmedVersion(String id) {
+        SessionId.requireWellFormed(id);
+        ReentrantLock lock = locks.forId(id);
+        lock.lock();
+        try {
+            checkOpen(id);
+            IndexEntry entry = index.get(id);
+            if (entry == null) {
+                return 0;
+            }
+            return confirmedOf(entry);
+        } catch (IOException e) {
+            throw new SessionStoreException(NAME, id, "cannot read the session log in " + directory.path() + ": "
+                    + e + "; check that its files are readable by the server's user", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The acknowledged version that the newest record of the chain carries, read from the log (one
+     * record: a copy's saves are acknowledged by peers far more often than this is asked). A chain
+     * whose newest record cannot be read is read whole, which cuts it short or drops it.
+     */
+    private long confirmedOf(IndexEntry entry) throws IOException {
+        ByteBuffer tip = log.readRecord(entry.tipPosition(), entry.deltaCount() > 0 ? 1024 : entry.baseLength());
+        if (tip != null && LogRecord.version(tip, 0) == entry.version()) {
+            return Math.min(entry.version(), LogRecord.confirmed(tip, 0));
+        }
+        return 0; // damaged since start-up: nothing of it can be shown acknowledged
+    }
+
+    /** Until when saves of {@code id} are refused (epoch ms), or 0 if it was not removed or that time is past. */
+    long removedUntil(String id) {
+        Long until = tombstones.get(SessionId.requireWellFormed(id));
+        return until == null || until < clock.millis() ? 0 : until;
+    }
+
+    CopyLog.Notices notices(String peer) {
+        return notices.get(peer);
+    }
+
+    Set<String> peersWithNotices() {
+        return notices.peers();
+    }
+
+    /** Appends and applies a change of {@code peer}'s notices ({@link LogRecord#KEEP} or {@link LogRecord#DROP}). */
+    void changeNotices(String peer, long op, boolean all, java.util.Collection<String> ids) {
+        byte[] record = LogRecord.notices(peer, op, all, ids);
+        synchronized (notices) {
+            checkOpen(null);
+            append(null, record);
+            force(null);
+            notices.apply(peer, op, all, ids);
+        }
+    }
+
+    /** The ids of the sessions the index holds now. */
+    Set<String> ids() {
+        return new java.util.TreeSet<>(index.keySet());
+    }
+
+    /** Forces what was appended so far, with or without fsync: before the only other copy of it is deleted. */
+    void forceNow() {
+        try {
+            log.force();
+        } catch (IOException e) {
+            throw new SessionStoreException(NAME, null, "cannot force the session log in " + directory.path()
+                    + " to disk: " + e, e);
         }
     }
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * record instead of the record (a 2 KiB session: 26 times less). Written once the segment is sealed
  * and no write is in flight in it, to a temporary name and renamed; never trusted blindly: a hint
  * that is missing, damaged (its CRC32C), of another format or longer than its segment is ignored and
- * the segment read instead. Big-endian:
+ * the segment read instead. A notices record of the cluster's disk copy ({@link CopyLog}) has no
+ * session id to hint by: a hint covers only the records before the first one. Big-endian:
  *
  * <pre>
  *  0  int   magic "TNDH"
@@ -47,8 +48,14 @@ final class Hints {
         long size = segment.size();
         ByteBuffer[] out = {ByteBuffer.allocate(HEADER + 1024 * ENTRY)};
         int[] count = {0};
+        // Notices have no id to hint by: the hint covers the records before the first of them, start-up reads the rest.
+        long[] notices = {Long.MAX_VALUE};
         out[0].position(HEADER);
         SegmentScanner.Result result = SegmentScanner.scan(segment, (position, in, at) -> {
+            if (notices[0] != Long.MAX_VALUE || LogRecord.type(in, at) == LogRecord.NOTICES) {
+                notices[0] = Math.min(notices[0], Segment.offsetOf(position));
+                return;
+            }
             if (out[0].remaining() < ENTRY + 4) {
                 ByteBuffer bigger = ByteBuffer.allocate(out[0].capacity() * 2);
                 bigger.put(out[0].flip());
@@ -62,7 +69,7 @@ final class Hints {
         }, logPrefix);
         ByteBuffer bytes = out[0];
         // Covers up to the last whole record: anything after it is read from the segment at start-up.
-        bytes.putInt(0, MAGIC).putLong(4, Math.min(size, result.end())).putInt(12, count[0]);
+        bytes.putInt(0, MAGIC).putLong(4, Math.min(Math.min(size, result.end()), notices[0])).putInt(12, count[0]);
         CRC32C crc = new CRC32C();
         crc.update(bytes.array(), 0, bytes.position());
         bytes.putInt((int) crc.getValue());

@@ -19,6 +19,7 @@ final class LogScan {
 
     final Map<String, IndexEntry> sessions = new ConcurrentHashMap<>();
     final Map<String, Long> tombstones = new ConcurrentHashMap<>();
+    final NoticeIndex notices = new NoticeIndex();
     int records;
     int hinted;
     int expired;
@@ -43,7 +44,7 @@ final class LogScan {
                     continue;
                 }
                 SegmentScanner.Result result = SegmentScanner.scan(segment, Math.max(0, covered),
-                        (position, in, at) -> scan.apply(LogRecord.Header.of(position, in, at)), logPrefix);
+                        (position, in, at) -> scan.apply(position, in, at), logPrefix);
                 scan.damaged += result.skippedRegions();
                 if (result.tornTail()) {
                     scan.damaged++;
@@ -61,19 +62,29 @@ final class LogScan {
         return scan;
     }
 
+    /** One whole record read from a segment, in log order; a hint file holds no notices. */
+    private void apply(long position, java.nio.ByteBuffer in, int at) {
+        if (LogRecord.type(in, at) == LogRecord.NOTICES) {
+            records++;
+            notices.apply(in, at);
+        } else {
+            apply(LogRecord.Header.of(position, in, at));
+        }
+    }
+
     /** One whole record, in log order. */
     void apply(LogRecord.Header record) {
         records++;
         String id = record.id();
         IndexEntry entry = sessions.get(id);
         switch (record.type()) {
-            case LogRecord.BASE -> {
+            case LogRecord.BASE, LogRecord.COPY -> {
                 sessions.put(id, IndexEntry.ofBase(record.version(), record.creationTime(),
                         record.lastAccessedTime(), record.maxInactiveInterval(), record.position(), record.length()));
                 // A save after the tombstone's time: the tombstone no longer stands.
                 tombstones.remove(id);
             }
-            case LogRecord.DELTA -> {
+            case LogRecord.DELTA, LogRecord.COPY_DELTA -> {
                 if (entry == null || record.baseVersion() != entry.baseVersion()) {
                     if (entry != null && record.baseVersion() > entry.version()) {
                         // The delta of a newer base that was lost: the older chain is no longer the session.

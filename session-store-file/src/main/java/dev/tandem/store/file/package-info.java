@@ -32,5 +32,15 @@
  *   <li><b>Acknowledged means appended.</b> A save returns after its record was written (and, with
  *       fsync, forced by a force that began after the write), and the index changes only then.
  * </ol>
+ *
+ * <h2>The cluster's disk copy</h2>
+ *
+ * {@link dev.tandem.store.file.CopyLog} is the same log with record types of its own, under the
+ * same invariants: a copy and a copy delta are a base and a delta whose version the cluster gave
+ * (so it may jump, or go back when a peer's copy replaces this server's; a delta is written only
+ * as the next version of its chain) and which carry the version known acknowledged; a removal is a
+ * tombstone; a notices record, keyed by a peer's name instead of a session id, adds to or takes
+ * from what the peer has not been told, and compaction moves a peer's notices whole (an empty
+ * replace hides older records, as a tombstone does). A file store never writes these types.
  */
 package dev.tandem.store.file;
