@@ -32,6 +32,7 @@ public record SessionConfig(
         ClassFilter serializationFilter,
         List<String> listeners,
         Optional<String> cookieName,
+        boolean cookieHttpOnly,
         Duration reaperInterval,
         Map<String, String> storeParameters) {
 
@@ -45,11 +46,12 @@ public record SessionConfig(
     public static final String SERIALIZATION_FILTER = "serialization-filter";
     public static final String LISTENERS = "listeners";
     public static final String COOKIE_NAME = "cookie-name";
+    public static final String COOKIE_HTTP_ONLY = "cookie-http-only";
     public static final String REAPER_INTERVAL = "reaper-interval";
 
     static final Set<String> CORE_PARAMETERS = Set.of(PERSISTENT_STORE, ALWAYS_LOAD_SESSION, ALWAYS_SAVE_SESSION,
             SAVE_ONLY_ON_SHUTDOWN, SESSION_TIMEOUT, MAX_SESSIONS_IN_MEMORY, SERIALIZATION, SERIALIZATION_FILTER,
-            LISTENERS, COOKIE_NAME, REAPER_INTERVAL);
+            LISTENERS, COOKIE_NAME, COOKIE_HTTP_ONLY, REAPER_INTERVAL);
 
     /** Resin's default memory cache size. */
     static final int DEFAULT_MAX_SESSIONS_IN_MEMORY = 4096;
@@ -126,6 +128,10 @@ public record SessionConfig(
             }
         });
 
+        // HttpOnly unless turned off here: a container's SessionCookieConfig that nobody configured says
+        // false on Tomcat and Jetty, and cannot tell that from a web.xml that set it false on Jetty.
+        boolean cookieHttpOnly = value(params, COOKIE_HTTP_ONLY).isEmpty() || bool(params, COOKIE_HTTP_ONLY);
+
         Duration reaper = value(params, REAPER_INTERVAL)
                 .map(v -> DurationParam.parse(REAPER_INTERVAL, v, ChronoUnit.SECONDS))
                 .orElse(Duration.ofSeconds(60));
@@ -134,8 +140,8 @@ public record SessionConfig(
         }
 
         return new SessionConfig(params.getOrDefault(PERSISTENT_STORE, "memory").trim(), alwaysLoad, alwaysSave,
-                onlyOnShutdown, timeout, maxInMemory, serialization, filter, listeners, cookieName, reaper,
-                storeParameters);
+                onlyOnShutdown, timeout, maxInMemory, serialization, filter, listeners, cookieName,
+                cookieHttpOnly, reaper, storeParameters);
     }
 
     /** The session timeout as the Servlet API's max inactive interval in seconds (zero or less: never). */
@@ -161,6 +167,9 @@ public record SessionConfig(
                                 ? "(default: known deserialization gadgets refused)" : serializationFilter.pattern())
                 .append(' ').append(REAPER_INTERVAL).append('=').append(reaperInterval);
         cookieName.ifPresent(n -> s.append(' ').append(COOKIE_NAME).append('=').append(n));
+        if (!cookieHttpOnly) {
+            s.append(' ').append(COOKIE_HTTP_ONLY).append("=false");
+        }
         if (!listeners.isEmpty()) {
             s.append(' ').append(LISTENERS).append('=').append(String.join(",", listeners));
         }

@@ -13,17 +13,22 @@ import java.util.Set;
 /**
  * The session cookie as the container would write it: the name, path (default: the context
  * path), domain, HttpOnly, Secure, Max-Age and other attributes (SameSite) of the container's
- * {@link SessionCookieConfig}, with {@code cookie-name} overriding the name.
+ * {@link SessionCookieConfig}, with {@code cookie-name} overriding the name; HttpOnly unless both
+ * {@code cookie-http-only=false} and the container's config leave it off.
  */
 final class SessionCookie {
-    private static final Set<String> SET_BY_SETTERS = Set.of("domain", "path", "max-age", "secure", "httponly", "comment");
+    /** Set through the Cookie's own setters, or (name) not an attribute at all: Jetty lists every field. */
+    private static final Set<String> SET_BY_SETTERS = Set.of("name", "domain", "path", "max-age", "secure", "httponly",
+            "comment");
 
     private final String name;
+    private final boolean httpOnly;
     private final SessionCookieConfig cookieConfig;
     private final boolean cookieTracking;
     private final boolean urlTracking;
 
-    SessionCookie(ServletContext context, Optional<String> nameOverride) {
+    SessionCookie(ServletContext context, Optional<String> nameOverride, boolean httpOnly) {
+        this.httpOnly = httpOnly;
         // A container without its own session support may have no cookie config at all.
         this.cookieConfig = context.getSessionCookieConfig();
         String configured = cookieConfig == null ? null : cookieConfig.getName();
@@ -47,7 +52,7 @@ final class SessionCookie {
 
     Cookie create(String id, HttpServletRequest request) {
         Cookie cookie = new Cookie(name, id);
-        cookie.setHttpOnly(true);
+        cookie.setHttpOnly(httpOnly);
         String path = cookieConfig == null ? null : cookieConfig.getPath();
         if (path == null || path.isEmpty()) {
             path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
@@ -60,7 +65,7 @@ final class SessionCookie {
         if (cookieConfig.getDomain() != null) {
             cookie.setDomain(cookieConfig.getDomain());
         }
-        cookie.setHttpOnly(cookieConfig.isHttpOnly());
+        cookie.setHttpOnly(httpOnly || cookieConfig.isHttpOnly());
         cookie.setSecure(cookieConfig.isSecure() || request.isSecure());
         cookie.setMaxAge(cookieConfig.getMaxAge());
         for (Map.Entry<String, String> attribute : cookieConfig.getAttributes().entrySet()) {

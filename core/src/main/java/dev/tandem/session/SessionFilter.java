@@ -66,7 +66,7 @@ public class SessionFilter implements Filter {
             };
             store = provider.create(new StoreContext(webApp, config.storeParameters(), clock,
                     config.sessionTimeout(), loader, changes));
-            cookie = new SessionCookie(context, config.cookieName());
+            cookie = new SessionCookie(context, config.cookieName(), config.cookieHttpOnly());
             manager = new SessionManager(config, store, codec, listeners, clock, webApp, context);
             made.set(manager);
             LOG.info("[{}] Tandem sessions started: {}", webApp, config.describe());

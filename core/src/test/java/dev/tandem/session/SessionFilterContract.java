@@ -99,7 +99,15 @@ abstract class SessionFilterContract {
         String id = client.cookie("JSESSIONID").orElseThrow();
         assertTrue(SessionId.isWellFormed(id), id);
         assertTrue(id.startsWith("aa"), id);
-        assertTrue(setCookie.contains("Path=" + CONTEXT), setCookie);
+        // Nothing in the web-app configures the cookie: every container sends exactly the path and
+        // HttpOnly (Tomcat's and Jetty's SessionCookieConfig then say HttpOnly false; Jetty lists
+        // "name" among its attributes, which is not a cookie attribute).
+        java.util.Set<String> attributes = new java.util.TreeSet<>();
+        for (String part : setCookie.substring(setCookie.indexOf(';') + 1).split(";")) {
+            attributes.add(part.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        assertEquals(java.util.Set.of("path=" + CONTEXT.toLowerCase(java.util.Locale.ROOT), "httponly"), attributes,
+                setCookie);
         assertTrue(SessionEvents.of(id).contains("sessionCreated"));
         assertEquals(1, store().version(id), "the new session was saved once");
     }
