@@ -38,12 +38,16 @@ final class RequestSessionState {
             }
         }
         this.fromCookie = !candidates.isEmpty();
-        String urlId = UrlSessionId.find(request.getRequestURI());
-        if (urlId == null && request.isRequestedSessionIdFromURL()) {
-            urlId = request.getRequestedSessionId(); // a container that strips path parameters from the URI
-        }
-        if (SessionId.isWellFormed(urlId) && !candidates.contains(urlId)) {
-            candidates.add(urlId);
+        // Only where the web-app tracks sessions by URL, as Tomcat does: else a link could carry an
+        // attacker's session id into a victim's requests.
+        if (cookie.urlTracking()) {
+            String urlId = UrlSessionId.find(request.getRequestURI());
+            if (urlId == null && request.isRequestedSessionIdFromURL()) {
+                urlId = request.getRequestedSessionId(); // a container that strips path parameters from the URI
+            }
+            if (SessionId.isWellFormed(urlId) && !candidates.contains(urlId)) {
+                candidates.add(urlId);
+            }
         }
         this.requestedId = candidates.isEmpty() ? null : candidates.get(0);
     }

@@ -15,6 +15,7 @@ import dev.tandem.testing.SessionEvents;
 import dev.tandem.testing.SharedStoreProvider;
 import dev.tandem.testing.TestClient;
 import dev.tandem.testing.WebApp;
+import jakarta.servlet.SessionTrackingMode;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -158,6 +159,24 @@ abstract class SessionFilterContract {
         assertEquals("alice", body(client.get(onB("get?name=user"))));
         TestClient attacker = TestClient.withoutCookies();
         assertEquals("no session", body(attacker.get(onA("get?name=user"), "JSESSIONID=" + oldId)));
+    }
+
+    @Test
+    void aUrlSessionIdIsIgnoredWhenTheWebAppTracksSessionsByCookieOnly() {
+        // An attacker's session, its id then carried by a link into a victim's request.
+        TestClient attacker = TestClient.withCookies();
+        body(attacker.get(onA("set?name=user&value=attacker")));
+        String planted = attacker.cookie("JSESSIONID").orElseThrow();
+        try (RunningServer cookieOnly = container().start(app(new ProbeServlet())
+                .trackingModes(SessionTrackingMode.COOKIE))) {
+            TestClient victim = TestClient.withoutCookies();
+            String url = CONTEXT + "/probe/get;jsessionid=" + planted + "?name=user";
+            assertEquals("no session", body(victim.get(cookieOnly.uri(url))));
+            String info = body(victim.get(cookieOnly.uri(CONTEXT + "/probe/info;jsessionid=" + planted)));
+            assertTrue(info.contains("requested=null"), info);
+            String link = body(victim.get(cookieOnly.uri(CONTEXT + "/probe/link?name=x")));
+            assertTrue(!link.contains("jsessionid"), "no id in URLs when URL tracking is off: " + link);
+        }
     }
 
     @Test

@@ -37,6 +37,9 @@ final class JettyServer implements RunningServer {
             context.getSessionHandler().getSessionCookieConfig().setName(app.cookieName);
         }
         app.cookieAttributes.forEach((k, v) -> context.getSessionHandler().getSessionCookieConfig().setAttribute(k, v));
+        if (app.trackingModes != null) {
+            context.getSessionHandler().setSessionTrackingModes(app.trackingModes);
+        }
         if (app.withFilter) {
             FilterHolder filter = new FilterHolder(SessionFilter.class);
             filter.setName("tandem-sessions");

@@ -65,13 +65,16 @@ final class TomcatServer implements RunningServer {
             wrapper.setAsyncSupported(true);
             context.addServletMappingDecoded(servlet.getKey(), name);
         }
-        if (app.cookieName != null || !app.cookieAttributes.isEmpty()) {
+        if (app.cookieName != null || !app.cookieAttributes.isEmpty() || app.trackingModes != null) {
             // As web.xml's <cookie-config> would: through SessionCookieConfig while the context starts.
             context.addServletContainerInitializer((classes, servletContext) -> {
                 if (app.cookieName != null) {
                     servletContext.getSessionCookieConfig().setName(app.cookieName);
                 }
                 app.cookieAttributes.forEach(servletContext.getSessionCookieConfig()::setAttribute);
+                if (app.trackingModes != null) {
+                    servletContext.setSessionTrackingModes(app.trackingModes);
+                }
             }, null);
         }
         try {

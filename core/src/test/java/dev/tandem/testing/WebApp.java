@@ -2,8 +2,10 @@ package dev.tandem.testing;
 
 import dev.tandem.session.SessionFilter;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.SessionTrackingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A web-app to deploy in a test container: a context path, the session filter's init-params, and
@@ -15,6 +17,7 @@ public final class WebApp {
     final Map<String, Servlet> servlets = new LinkedHashMap<>();
     final Map<String, String> cookieAttributes = new LinkedHashMap<>();
     String cookieName;
+    Set<SessionTrackingMode> trackingModes;
     boolean withFilter = true;
 
     private WebApp(String contextPath) {
@@ -45,6 +48,12 @@ public final class WebApp {
     /** Sets an attribute of the container's {@code SessionCookieConfig}, such as SameSite. */
     public WebApp containerCookieAttribute(String name, String value) {
         cookieAttributes.put(name, value);
+        return this;
+    }
+
+    /** Sets the web-app's session tracking modes, as web.xml's {@code <tracking-mode>} would. */
+    public WebApp trackingModes(SessionTrackingMode... modes) {
+        trackingModes = Set.of(modes);
         return this;
     }
 
