@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.regex.Pattern;
 
 /**
  * Saves the session before the response is committed, so that a client that sends its next request
@@ -136,6 +137,11 @@ final class SessionResponse extends HttpServletResponseWrapper {
         return encode(url);
     }
 
+    /** What the URL standard strips from anywhere in a URL before reading it. */
+    private static final Pattern BROWSER_IGNORES = Pattern.compile("[\\t\\n\\r]");
+    /** An RFC 3986 scheme and its colon, before any slash, query or fragment. */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+
     private String encode(String url) {
         if (url == null) {
             return null;
@@ -149,15 +155,19 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
     /** Only URLs that lead back into this web-app carry the session id; never a third party's. */
     private boolean isSameWebApp(String url) {
-        if (url.startsWith("#")) {
-            return false;
+        // Read as a browser reads it: tabs and line breaks dropped, a backslash taken for a slash.
+        String u = BROWSER_IGNORES.matcher(url).replaceAll("").replace('\\', '/');
+        if (u.isEmpty() || u.startsWith("#") || u.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            return false; // leading blanks and control characters: let nobody guess how it is read
         }
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return !url.startsWith("//");
+        if (!SCHEME.matcher(u).lookingAt()) {
+            return !u.startsWith("//"); // a path; "//host" is another site
+        }
+        if (!u.regionMatches(true, 0, "http://", 0, 7) && !u.regionMatches(true, 0, "https://", 0, 8)) {
+            return false; // mailto:, javascript:, and "http:" without "//"
         }
         try {
-            java.net.URI uri = new java.net.URI(url);
+            java.net.URI uri = new java.net.URI(u);
             int port = uri.getPort() == -1 ? ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80) : uri.getPort();
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
             String contextPath = request.getContextPath();

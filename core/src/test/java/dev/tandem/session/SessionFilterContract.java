@@ -180,6 +180,26 @@ abstract class SessionFilterContract {
     }
 
     @Test
+    void urlsThatABrowserReadsAsAnotherSiteNeverCarryTheSessionId() {
+        TestClient client = TestClient.withoutCookies();
+        String own = body(client.get(onA("link?name=x")));
+        String id = own.substring(own.indexOf('=') + 1, own.indexOf('?'));
+        for (String foreign : List.of("//evil.example/x", "/\\evil.example/x", "\\\\evil.example/x",
+                "\\/evil.example/x", " //evil.example/x", "\t//evil.example/x", "/\t/evil.example/x",
+                "\u0001//evil.example", "http:\\\\evil.example/x", "https://evil.example/app/x",
+                "mailto:someone@evil.example", "javascript:alert(1)", "#top")) {
+            String encoded = body(client.get(a.uri(CONTEXT + "/probe/encode;jsessionid=" + id + "?url="
+                    + java.net.URLEncoder.encode(foreign, java.nio.charset.StandardCharsets.UTF_8))));
+            assertEquals(foreign, encoded, "left as it is: " + foreign);
+        }
+        for (String mine : List.of(CONTEXT + "/probe/get", "get?name=x", "../app/x")) {
+            String encoded = body(client.get(a.uri(CONTEXT + "/probe/encode;jsessionid=" + id + "?url="
+                    + java.net.URLEncoder.encode(mine, java.nio.charset.StandardCharsets.UTF_8))));
+            assertTrue(encoded.contains(";jsessionid=" + id), mine + " -> " + encoded);
+        }
+    }
+
+    @Test
     void withCookiesDisabledTheIdTravelsInTheUrl() {
         TestClient client = TestClient.withoutCookies();
         String link = body(client.get(onA("link?name=x")));

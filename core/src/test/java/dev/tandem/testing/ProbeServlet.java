@@ -60,6 +60,10 @@ public final class ProbeServlet extends HttpServlet {
                 request.getSession();
                 response.getWriter().print(response.encodeURL(request.getContextPath() + "/probe/get?name=" + name));
             }
+            case "/encode" -> {
+                request.getSession();
+                response.getWriter().print(response.encodeURL(request.getParameter("url")));
+            }
             case "/count" -> {
                 HttpSession session = request.getSession();
                 AtomicInteger counter = (AtomicInteger) session.getAttribute("counter");
