@@ -121,6 +121,10 @@ final class DemoWebTier implements AutoCloseable {
                 response.sendError(403, "the demo controls are for this machine only");
                 return;
             }
+            if (!fromThisSite(request)) {
+                response.sendError(403, "the demo controls answer only their own page (or a client that sends no Origin)");
+                return;
+            }
             String node = request.getParameter("node");
             if (node == null || !demo.nodeNames().contains(node)) {
                 response.sendError(400, "node must be one of " + demo.nodeNames());
@@ -141,6 +145,19 @@ final class DemoWebTier implements AutoCloseable {
             }
             response.setContentType("text/plain;charset=utf-8");
             response.getWriter().println(node + (demo.alive(node) ? " running, pid " + demo.pid(node) : " down"));
+        }
+
+        /**
+         * A cross-site form post: any page the developer's browser opens could press the buttons. A
+         * browser says where a post comes from (Origin, Sec-Fetch-Site); curl says nothing and is let in.
+         */
+        private static boolean fromThisSite(HttpServletRequest request) {
+            String site = request.getHeader("Sec-Fetch-Site");
+            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+                return false;
+            }
+            String origin = request.getHeader("Origin");
+            return origin == null || origin.equals(request.getScheme() + "://" + request.getHeader("Host"));
         }
     }
 }

@@ -53,6 +53,13 @@ class DemoClusterTest {
                 count(countingSaved, web + "/counter-saved/");
             }
 
+            // A page on another site that the developer's browser opens cannot press the demo's buttons.
+            HttpResponse<String> crossSite = send(shopper, HttpRequest.newBuilder(URI.create(web + "/demo/kill?node="
+                    + owner)).header("Origin", "http://evil.example").header("Sec-Fetch-Site", "cross-site")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(403, crossSite.statusCode(), crossSite.body());
+            assertTrue(demo.alive(owner), owner + " survived a cross-site form post");
+
             demo.kill(owner);
             assertTrue(!demo.alive(owner), owner + " is dead");
 
@@ -68,7 +75,11 @@ class DemoClusterTest {
             assertTrue(afterFailover < 4, "without always-save-session the in-place increments died with the owner;"
                     + " the backup counted " + afterFailover);
 
-            demo.restart(owner);
+            // The demo page's own button: a form post from the same origin.
+            HttpResponse<String> restart = send(shopper, HttpRequest.newBuilder(URI.create(web + "/demo/restart?node="
+                    + owner)).header("Origin", web).header("Sec-Fetch-Site", "same-origin")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, restart.statusCode(), restart.body());
             Matcher back = await(shopper, web + "/cart/", m -> m.group(3).equals(owner));
             assertEquals("alice", back.group(1));
             assertEquals("apple, pear", back.group(2), "the restarted owner has the newest version of the cart");
