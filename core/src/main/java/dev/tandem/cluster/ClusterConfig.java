@@ -37,7 +37,6 @@ public record ClusterConfig(
     public static final String CLUSTER = "cluster";
     public static final String SERVER_ID = "server-id";
     public static final String CLUSTER_SECRET = "cluster-secret";
-    public static final String CLUSTER_SECRET_PROPERTY = "tandem.cluster-secret";
     public static final String CONNECT_TIMEOUT = "connect-timeout";
     public static final String IDLE_TIME = "idle-time";
     public static final String RECOVER_TIME = "recover-time";
@@ -46,7 +45,8 @@ public record ClusterConfig(
     public static final String MAX_FRAME_SIZE = "max-frame-size";
 
     /** The init-params read here, for a store provider's {@code parameterNames()}. */
-    public static final Set<String> PARAMETER_NAMES = Set.of(CLUSTER, SERVER_ID, CLUSTER_SECRET, CONNECT_TIMEOUT,
+    public static final Set<String> PARAMETER_NAMES = Set.of(CLUSTER, SERVER_ID, CLUSTER_SECRET,
+            SecretSetting.FILE_PARAM, CONNECT_TIMEOUT,
             IDLE_TIME, RECOVER_TIME, SOCKET_TIMEOUT, HANDSHAKE_TIMEOUT, MAX_FRAME_SIZE);
 
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
@@ -78,11 +78,10 @@ public record ClusterConfig(
         ClusterTopology topology = ClusterTopology.parse(CLUSTER, list);
         ClusterMember self = topology.self(value(params, SERVER_ID));
 
-        Optional<String> secretText = value(params, CLUSTER_SECRET)
-                .or(() -> Optional.ofNullable(properties.apply(CLUSTER_SECRET_PROPERTY)).filter(s -> !s.isBlank()));
+        Optional<String> secretText = SecretSetting.read(params, properties, System::getenv);
         if (secretText.isEmpty() && topology.size() > 1) {
             throw new IllegalArgumentException(CLUSTER_SECRET + " is required when " + CLUSTER + " has "
-                    + topology.size() + " servers; set init-param " + CLUSTER_SECRET + " or -D" + CLUSTER_SECRET_PROPERTY);
+                    + topology.size() + " servers; " + SecretSetting.howToSet());
         }
         ClusterSecret secret = secretText.map(ClusterSecret::of).orElseGet(ClusterSecret::random);
 

@@ -57,10 +57,10 @@ final class Handshake {
         }
         String claimed = new String(clientName, 2, clientName.length - 2, StandardCharsets.UTF_8);
         ClusterMember peer = config.topology().byName(claimed).orElseThrow(() ->
-                new ProtocolException("peer claims to be '" + claimed + "', which is not in the cluster list"));
+                new ProtocolException("peer claims to be '" + printable(claimed) + "', which is not in the cluster list"));
         byte[] expected = config.secret().sign(CLIENT_LABEL, serverNonce, clientNonce, serverName, clientName);
         if (!MessageDigest.isEqual(expected, clientProof)) {
-            throw new ProtocolException("peer claiming to be '" + claimed + "' failed to prove the cluster-secret "
+            throw new ProtocolException("peer claiming to be '" + printable(claimed) + "' failed to prove the cluster-secret "
                     + "(a different or missing secret)");
         }
         new Frame(Frame.PROOF, 0, config.secret().sign(SERVER_LABEL, serverNonce, clientNonce, serverName, clientName))
@@ -83,7 +83,7 @@ final class Handshake {
         }
         if (!MessageDigest.isEqual(serverName, name(expected.name()))) {
             throw new ProtocolException("the server at " + expected.address() + " is '"
-                    + new String(serverName, 2, serverName.length - 2, StandardCharsets.UTF_8) + "', not '"
+                    + printable(new String(serverName, 2, serverName.length - 2, StandardCharsets.UTF_8)) + "', not '"
                     + expected.name() + "'; check the cluster list");
         }
         byte[] clientNonce = nonce();
@@ -139,5 +139,19 @@ final class Handshake {
         byte[] b = new byte[n];
         in.get(b);
         return b;
+    }
+
+    /**
+     * A name from the wire as it may go into a log line: at most 64 characters, anything but printable
+     * ASCII escaped, so an unauthenticated client cannot forge log lines.
+     */
+    static String printable(String name) {
+        StringBuilder s = new StringBuilder();
+        int i = 0;
+        for (; i < name.length() && s.length() < 64; i++) {
+            char c = name.charAt(i);
+            s.append(c >= 0x20 && c < 0x7f && c != '\\' ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return i < name.length() ? s + "..." : s.toString();
     }
 }

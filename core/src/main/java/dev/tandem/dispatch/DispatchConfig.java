@@ -36,7 +36,7 @@ record DispatchConfig(
 
     static final List<String> KNOWN = List.of("cluster", "cluster.NAME", "rules", "algorithm", "connect-timeout",
             "idle-time", "recover-time", "socket-timeout", "health-check", "retries", "outage-url", "status-path",
-            "cluster-secret", "cookie-name", "agent-metrics");
+            "cluster-secret", "cluster-secret-file", "cookie-name", "agent-metrics");
 
     /**
      * Reads the params.
@@ -85,21 +85,13 @@ record DispatchConfig(
                         + p + "'");
             }
         });
-        Optional<String> secret = Optional.ofNullable(params.get("cluster-secret"))
-                .or(() -> Optional.ofNullable(properties.apply("tandem.cluster-secret")))
-                .filter(v -> !v.isBlank());
-        secret.ifPresent(s -> {
-            if (s.length() < 16) {
-                throw new IllegalArgumentException("cluster-secret is too short (" + s.length()
-                        + " characters); use at least 16 random characters");
-            }
-        });
+        Optional<String> secret = dev.tandem.cluster.SecretSetting.read(params, properties, System::getenv);
         String cookieName = Optional.ofNullable(params.get("cookie-name")).map(String::trim).filter(v -> !v.isEmpty())
                 .orElse("JSESSIONID");
         Map<String, Double> agentMetrics = metrics(params.getOrDefault("agent-metrics", "cpu=1"));
         if (algorithm == Algorithm.DYNAMIC && secret.isEmpty()) {
             throw new IllegalArgumentException("algorithm=dynamic needs cluster-secret, which authenticates the app nodes' "
-                    + "load reports; set init-param cluster-secret or -Dtandem.cluster-secret");
+                    + "load reports; " + dev.tandem.cluster.SecretSetting.howToSet());
         }
         if (algorithm == Algorithm.DYNAMIC && statusPath.isEmpty()) {
             throw new IllegalArgumentException("algorithm=dynamic needs status-path: app nodes push their load to "

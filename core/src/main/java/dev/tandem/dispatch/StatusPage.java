@@ -85,7 +85,7 @@ final class StatusPage {
             return;
         }
         if (signer.isEmpty()) {
-            text(response, 403, "control requests are disabled: set init-param cluster-secret or -Dtandem.cluster-secret");
+            text(response, 403, "control requests are disabled: " + dev.tandem.cluster.SecretSetting.howToSet());
             return;
         }
         String refused = signer.get().check(method, action, rawQuery(request.getQueryString()), forwarder.now());

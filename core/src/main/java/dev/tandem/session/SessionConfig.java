@@ -174,7 +174,7 @@ public record SessionConfig(
             s.append(' ').append(LISTENERS).append('=').append(String.join(",", listeners));
         }
         new TreeSet<>(storeParameters.keySet()).forEach(k -> s.append(' ').append(k).append('=')
-                .append(isSecret(k) ? "****" : storeParameters.get(k)));
+                .append(isSecret(k) ? "****" : dev.tandem.session.spi.LogSafe.mask(storeParameters.get(k))));
         return s.toString();
     }
 

@@ -73,13 +73,13 @@ class AuthenticationTest {
 
     @Test
     void aPeerWithAnotherSecretGetsAClosedSocket() {
-        assertThrows(IOException.class, () -> handshakeAndRequest(withSecret("c", "not-the-secret")));
+        assertThrows(IOException.class, () -> handshakeAndRequest(withSecret("c", "not-the-secret-of-this-cluster")));
         assertEquals(0, handled.get());
     }
 
     @Test
     void anEndpointWithAnotherSecretCannotCallAndMarksThePeerDown() throws Exception {
-        ClusterConfig wrong = withSecret("a", "not-the-secret");
+        ClusterConfig wrong = withSecret("a", "not-the-secret-of-this-cluster");
         ClusterEndpoint a = cluster.start(wrong, Clock.systemUTC(), cluster.socket("a"));
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> a.request(cluster.member("b"), "shop", 2, new byte[0]).get(10, TimeUnit.SECONDS));

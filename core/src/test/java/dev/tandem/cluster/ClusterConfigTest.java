@@ -15,7 +15,7 @@ class ClusterConfigTest {
     private static final String THREE = "app-a=127.0.0.1:6801 app-b=127.0.0.1:6802 app-c=127.0.0.1:6803";
 
     private static Map<String, String> params(String... keyValues) {
-        Map<String, String> m = new HashMap<>(Map.of("cluster", THREE, "server-id", "app-b", "cluster-secret", "xyzzy-42"));
+        Map<String, String> m = new HashMap<>(Map.of("cluster", THREE, "server-id", "app-b", "cluster-secret", "xyzzy-42-long-enough-secret"));
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put(keyValues[i], keyValues[i + 1]);
         }
@@ -55,7 +55,8 @@ class ClusterConfigTest {
         p.remove("cluster-secret");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterConfig.parse(p, k -> null));
         assertEquals("cluster-secret is required when cluster has 3 servers; set init-param cluster-secret or "
-                + "-Dtandem.cluster-secret", e.getMessage());
+                + "cluster-secret-file, -Dtandem.cluster-secret or -Dtandem.cluster-secret-file, or environment variable "
+                + "TANDEM_CLUSTER_SECRET or TANDEM_CLUSTER_SECRET_FILE", e.getMessage());
         p.put("cluster-secret", "   ");
         assertThrows(IllegalArgumentException.class, () -> ClusterConfig.parse(p, k -> null));
     }
@@ -64,10 +65,47 @@ class ClusterConfigTest {
     void theSecretMayComeFromTheSystemProperty() {
         Map<String, String> p = params();
         p.remove("cluster-secret");
-        Map<String, String> props = Map.of("tandem.cluster-secret", "xyzzy-42");
+        Map<String, String> props = Map.of("tandem.cluster-secret", "xyzzy-42-long-enough-secret");
         assertEquals(ClusterConfig.parse(params(), k -> null), ClusterConfig.parse(p, props::get));
         assertNotEquals(ClusterConfig.parse(params(), k -> null),
-                ClusterConfig.parse(params("cluster-secret", "other"), k -> null));
+                ClusterConfig.parse(params("cluster-secret", "another-long-enough-secret"), k -> null));
+    }
+
+    @Test
+    void aSecretShorterThan16CharactersIsRefusedWhereverItComesFrom() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConfig.parse(params("cluster-secret", "x"), k -> null));
+        assertTrue(e.getMessage().startsWith("cluster-secret is too short (1 characters); use at least 16"), e.getMessage());
+        Map<String, String> p = params();
+        p.remove("cluster-secret");
+        assertThrows(IllegalArgumentException.class,
+                () -> ClusterConfig.parse(p, Map.of("tandem.cluster-secret", "short")::get));
+    }
+
+    @Test
+    void theSecretMayComeFromAFileSoThatPsDoesNotShowIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("secret");
+        java.nio.file.Files.writeString(file, "xyzzy-42-long-enough-secret\n");
+        Map<String, String> p = params();
+        p.remove("cluster-secret");
+        p.put("cluster-secret-file", file.toString());
+        assertEquals(ClusterConfig.parse(params(), k -> null), ClusterConfig.parse(p, k -> null));
+        Map<String, String> q = params();
+        q.remove("cluster-secret");
+        assertEquals(ClusterConfig.parse(params(), k -> null),
+                ClusterConfig.parse(q, Map.of("tandem.cluster-secret-file", file.toString())::get));
+        p.put("cluster-secret-file", dir.resolve("missing").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterConfig.parse(p, k -> null));
+        assertTrue(e.getMessage().startsWith("cluster-secret-file names " + dir.resolve("missing") + ", which cannot be read"),
+                e.getMessage());
+    }
+
+    @Test
+    void aNameFromTheWireGoesIntoALogLineEscapedAndCut() {
+        assertEquals("app-b", Handshake.printable("app-b"));
+        assertEquals("app-b\\u000a2026-12-08 WARN forged", Handshake.printable("app-b\n2026-12-08 WARN forged"));
+        assertEquals("x".repeat(64) + "...", Handshake.printable("x".repeat(1000)));
     }
 
     @Test
@@ -109,7 +147,8 @@ class ClusterConfigTest {
 
     @Test
     void theParamNamesAreDeclaredForTheStoreProvider() {
-        assertEquals(9, ClusterConfig.PARAMETER_NAMES.size());
+        assertEquals(10, ClusterConfig.PARAMETER_NAMES.size());
+        assertTrue(ClusterConfig.PARAMETER_NAMES.contains("cluster-secret-file"));
         assertTrue(ClusterConfig.PARAMETER_NAMES.containsAll(params("connect-timeout", "1s", "idle-time", "1s",
                 "recover-time", "1s", "socket-timeout", "1s", "handshake-timeout", "1s", "max-frame-size", "1m").keySet()));
     }

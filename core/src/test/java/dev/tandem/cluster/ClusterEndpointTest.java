@@ -234,7 +234,7 @@ class ClusterEndpointTest {
         assertThrows(IllegalArgumentException.class, () -> ClusterEndpoint.acquire(ClusterConfig.parse(other)),
                 "one endpoint per address, so every web-app must agree on its settings");
         other.remove("idle-time");
-        other.put("cluster-secret", "another");
+        other.put("cluster-secret", "another-long-enough-secret");
         assertThrows(IllegalArgumentException.class, () -> ClusterEndpoint.acquire(ClusterConfig.parse(other)));
         first.release();
         assertThrows(IllegalStateException.class, first::release);

@@ -45,6 +45,9 @@ class SessionConfigTest {
         assertEquals(Map.of("path", "/tmp/x", "jdbc-password", "hunter2"), config.storeParameters());
         assertFalse(config.describe().contains("hunter2"), config.describe());
         assertTrue(config.describe().contains("path=/tmp/x"));
+        SessionConfig inUrl = SessionConfig.parse(Map.of("jdbc-url", "jdbc:postgresql://db/app?user=a&password=hunter2"),
+                30, Set.of("jdbc-url"));
+        assertTrue(inUrl.describe().contains("jdbc-url=jdbc:postgresql://db/app?user=a&password=****"), inUrl.describe());
     }
 
     @Test

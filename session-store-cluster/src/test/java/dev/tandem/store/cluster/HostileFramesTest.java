@@ -46,7 +46,7 @@ class HostileFramesTest {
                             bad.getKey() + ": nothing but the challenge, then a closed socket");
                 }
             }
-            try (Socket s = HostileSocket.authenticated(cluster.list(), "not-the-secret", "c", "a")) {
+            try (Socket s = HostileSocket.authenticated(cluster.list(), "not-the-secret-of-this-cluster", "c", "a")) {
                 throw new AssertionError("a handshake with another secret was accepted");
             } catch (IOException expected) {
                 // refused: the connection is closed during the handshake

@@ -1,6 +1,7 @@
 package dev.tandem.store.jdbc;
 
 import dev.tandem.session.DurationParam;
+import dev.tandem.session.spi.LogSafe;
 import dev.tandem.session.spi.StoreContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,7 +163,7 @@ record JdbcStoreConfig(
     /** The effective config for the start-up log line; the password is masked. */
     String describe() {
         String source = dataSource.map(name -> DATA_SOURCE + "=" + name)
-                .or(() -> jdbcUrl.map(url -> JDBC_URL + "=" + url + " " + JDBC_USER + "=" + jdbcUser.orElse("-")
+                .or(() -> jdbcUrl.map(url -> JDBC_URL + "=" + LogSafe.mask(url) + " " + JDBC_USER + "=" + jdbcUser.orElse("-")
                         + " " + JDBC_PASSWORD + "=" + (jdbcPassword.isPresent() ? "****" : "-")
                         + " " + MAX_POOL_SIZE + "=" + maxPoolSize + " " + CONNECTION_TIMEOUT + "=" + connectionTimeout.toMillis() + "ms"))
                 .orElseGet(() -> "embedded H2 under " + PATH + "=" + path.orElseThrow());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tandem.session.spi.LogSafe;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ final class StoreDataSource implements AutoCloseable {
             HikariDataSource hikari = new HikariDataSource(pool);
             return new StoreDataSource(hikari, hikari, url);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("persistent-store=jdbc: cannot connect to " + maskPassword(url) + ": "
+            throw new IllegalStateException("persistent-store=jdbc: cannot connect to " + LogSafe.mask(url) + ": "
                     + rootMessage(e) + "; check that the database is running and the URL, user and password are right", e);
         }
     }
@@ -115,7 +116,7 @@ final class StoreDataSource implements AutoCloseable {
                 // This driver cannot tell; ask the next.
             }
         }
-        throw new IllegalArgumentException("jdbc-url: no JDBC driver on the class path accepts '" + maskPassword(url)
+        throw new IllegalArgumentException("jdbc-url: no JDBC driver on the class path accepts '" + LogSafe.mask(url)
                 + "'; add the database's driver jar (such as org.postgresql:postgresql or org.mariadb.jdbc:mariadb-java-client)"
                 + " to the web-app");
     }
@@ -164,11 +165,7 @@ final class StoreDataSource implements AutoCloseable {
     }
 
     String description() {
-        return maskPassword(description);
-    }
-
-    static String maskPassword(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return LogSafe.mask(description);
     }
 
     private static String rootMessage(Throwable e) {

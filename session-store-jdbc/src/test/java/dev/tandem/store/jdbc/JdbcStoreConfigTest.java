@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.session.spi.LogSafe;
 import dev.tandem.session.spi.StoreContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,11 @@ class JdbcStoreConfigTest {
         assertFalse(described.contains("s3cret"), described);
         assertTrue(described.contains("jdbc-password=****"), described);
         assertEquals("jdbc:postgresql://db/app?user=x&password=****",
-                StoreDataSource.maskPassword("jdbc:postgresql://db/app?user=x&password=s3cret"));
+                LogSafe.mask("jdbc:postgresql://db/app?user=x&password=s3cret"));
+        assertEquals("jdbc:mariadb://app:****@db/app", LogSafe.mask("jdbc:mariadb://app:s3cret@db/app"));
+        assertEquals("jdbc:h2:tcp://db/x;USER=sa;PASSWORD=****", LogSafe.mask("jdbc:h2:tcp://db/x;USER=sa;PASSWORD=s3cret"));
+        String inUrl = parse(Map.of("jdbc-url", "jdbc:postgresql://db/app?password=s3cret")).describe();
+        assertFalse(inUrl.contains("s3cret"), inUrl);
     }
 
     @Test
