@@ -2,6 +2,7 @@ package dev.tandem.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,6 +39,12 @@ public final class ClusterEndpoint implements ClusterTransport {
 
     /** Unauthenticated connections at once; more are closed at once, so a flood cannot exhaust threads. */
     static final int MAX_HANDSHAKES = 64;
+    /**
+     * Handshakes under way from one address: a peer opens at most {@link PeerPool#MAX_CONNECTIONS}
+     * connections at once, so this leaves room for several servers on one machine.
+     */
+    static final int MAX_HANDSHAKES_PER_ADDRESS = 16;
+    private static final long STRANGER_WARNING_INTERVAL_MILLIS = 60_000;
     static final int HANDLER_QUEUE = 1024;
 
     private static final Map<String, ClusterEndpoint> OPEN = new HashMap<>(); // guarded by ClusterEndpoint.class
@@ -49,6 +56,9 @@ public final class ClusterEndpoint implements ClusterTransport {
     private final Map<String, PeerPool> pools = new HashMap<>();
     private final Set<InboundConnection> inbound = ConcurrentHashMap.newKeySet();
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
+    private final Map<InetAddress, Integer> handshakesByAddress = new HashMap<>(); // guarded by itself
+    private final PeerAddresses peerAddresses;
+    private long lastStrangerWarning = Long.MIN_VALUE / 2; // the acceptor thread's
     private final ThreadPoolExecutor handlerPool;
     private final ScheduledExecutorService scheduler;
     private final Thread acceptor;
@@ -59,6 +69,7 @@ public final class ClusterEndpoint implements ClusterTransport {
         this.config = config;
         this.clock = clock;
         this.serverSocket = serverSocket;
+        this.peerAddresses = new PeerAddresses(config.topology(), clock);
         String self = config.self().name();
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.handlerPool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -238,9 +249,16 @@ public final class ClusterEndpoint implements ClusterTransport {
                 }
                 continue;
             }
-            if (!handshakes.tryAcquire()) {
-                LOG.debug("cluster {}: {} handshakes under way; dropped connection from {}", config.self().name(),
-                        MAX_HANDSHAKES, socket.getRemoteSocketAddress());
+            InetAddress from = socket.getInetAddress();
+            if (!peerAddresses.admits(from)) {
+                refusedStranger(from);
+                OutboundConnection.closeQuietly(socket);
+                continue;
+            }
+            if (!startHandshake(from)) {
+                LOG.debug("cluster {}: {} handshakes under way (at most {} from one address); dropped connection "
+                        + "from {}", config.self().name(), MAX_HANDSHAKES, MAX_HANDSHAKES_PER_ADDRESS,
+                        socket.getRemoteSocketAddress());
                 OutboundConnection.closeQuietly(socket);
                 continue;
             }
@@ -280,7 +298,31 @@ public final class ClusterEndpoint implements ClusterTransport {
         return scheduler;
     }
 
-    void handshakeDone() {
+    /** Takes a handshake slot for a connection from {@code from}: one of all, and one of its address's. */
+    private boolean startHandshake(InetAddress from) {
+        synchronized (handshakesByAddress) {
+            int n = handshakesByAddress.getOrDefault(from, 0);
+            if (n >= MAX_HANDSHAKES_PER_ADDRESS || !handshakes.tryAcquire()) {
+                return false;
+            }
+            handshakesByAddress.put(from, n + 1);
+            return true;
+        }
+    }
+
+    private void refusedStranger(InetAddress from) {
+        long now = clock.millis();
+        if (now - lastStrangerWarning > STRANGER_WARNING_INTERVAL_MILLIS) {
+            lastStrangerWarning = now;
+            LOG.warn("cluster {}: refused a connection from {}: not an address of any server in the cluster list "
+                    + "(logged once a minute)", config.self().name(), from.getHostAddress());
+        }
+    }
+
+    void handshakeDone(InetAddress from) {
+        synchronized (handshakesByAddress) {
+            handshakesByAddress.computeIfPresent(from, (a, n) -> n == 1 ? null : n - 1);
+        }
         handshakes.release();
     }
 

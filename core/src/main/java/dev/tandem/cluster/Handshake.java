@@ -103,7 +103,7 @@ final class Handshake {
     private static Frame expect(DataInputStream in, int type) throws IOException {
         Frame frame = Frame.read(in, MAX_LENGTH);
         if (frame == null) {
-            throw new ProtocolException("connection closed during the handshake");
+            throw new ClosedDuringHandshake();
         }
         if (frame.type() != type || frame.requestId() != 0) {
             throw new ProtocolException("message type " + frame.type() + " during the handshake, expected "
@@ -153,5 +153,12 @@ final class Handshake {
             s.append(c >= 0x20 && c < 0x7f && c != '\\' ? String.valueOf(c) : String.format("\\u%04x", (int) c));
         }
         return i < name.length() ? s + "..." : s.toString();
+    }
+
+    /** The other side closed the connection before the handshake ended: it may be busy, not hostile. */
+    static final class ClosedDuringHandshake extends java.io.EOFException {
+        ClosedDuringHandshake() {
+            super("connection closed during the handshake");
+        }
     }
 }

@@ -128,7 +128,7 @@ final class InboundConnection implements Runnable {
             }
         } finally {
             deadline.cancel(false);
-            endpoint.handshakeDone();
+            endpoint.handshakeDone(socket.getInetAddress());
         }
         return false;
     }

@@ -58,6 +58,7 @@ final class OutboundConnection {
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
+            bindToOwnAddress(socket, config.self(), peer);
             socket.connect(new InetSocketAddress(peer.host(), peer.port()), (int) config.connectTimeout().toMillis());
             socket.setSoTimeout((int) config.handshakeTimeout().toMillis());
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
@@ -69,6 +70,23 @@ final class OutboundConnection {
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
+        }
+    }
+
+    /**
+     * Connects from this server's own listed address, which is what the peer admits (PeerAddresses);
+     * on a machine with several addresses the system might pick another. An address that cannot be
+     * bound (a name behind NAT) leaves the choice to the system.
+     */
+    private static void bindToOwnAddress(Socket socket, ClusterMember self, ClusterMember peer) {
+        try {
+            java.net.InetAddress own = java.net.InetAddress.getByName(self.host());
+            if (own.getClass() == java.net.InetAddress.getByName(peer.host()).getClass()) { // IPv4 to IPv4, v6 to v6
+                socket.bind(new InetSocketAddress(own, 0));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cluster {}: connecting from the system's choice of address, not {}: {}", self.name(), self.host(),
+                    e.toString());
         }
     }
 

@@ -139,7 +139,7 @@ final class PeerPool {
     private void connect(CompletableFuture<OutboundConnection> attempt) {
         OutboundConnection connection;
         try {
-            connection = OutboundConnection.open(peer, config, scheduler, clock);
+            connection = openOrRetry();
         } catch (IOException | RuntimeException e) {
             markDown(e);
             attempt.completeExceptionally(new PeerUnavailableException(peer.name(), "could not connect to peer "
@@ -170,6 +170,23 @@ final class PeerPool {
         connection.readResponses();
         synchronized (this) {
             connections.remove(connection);
+        }
+    }
+
+    /**
+     * A peer that closes a connection before the handshake ends is up: its handshake slots may have
+     * been full for a moment (a client jamming its port). One more try before marking it down.
+     */
+    private OutboundConnection openOrRetry() throws IOException {
+        try {
+            return OutboundConnection.open(peer, config, scheduler, clock);
+        } catch (Handshake.ClosedDuringHandshake | java.net.SocketException e) {
+            if (e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException) {
+                throw e;
+            }
+            LOG.debug("cluster {}: peer {} closed the connection during the handshake ({}); trying once more",
+                    config.self().name(), peer.name(), e.toString());
+            return OutboundConnection.open(peer, config, scheduler, clock);
         }
     }
 

@@ -56,7 +56,8 @@ class DownPeerTest {
         assertTrue(a.isUp(b), "not known to be down before the first try");
 
         assertInstanceOf(PeerUnavailableException.class, failure(a.request(b, "shop", 2, new byte[0])));
-        assertEquals(1, attempts.get());
+        // A connection closed during the handshake is tried once more at once (the peer's slots may have been full).
+        Await.until("the second try", Duration.ofSeconds(10), () -> attempts.get() == 2);
         assertFalse(a.isUp(b));
 
         clock.advance(Duration.ofSeconds(14));
@@ -67,12 +68,12 @@ class DownPeerTest {
             assertInstanceOf(PeerUnavailableException.class, e);
             assertTrue(e.getMessage().contains("is down"), e.getMessage());
         }
-        assertEquals(1, attempts.get(), "no connection attempt within the recover time");
+        assertEquals(2, attempts.get(), "no connection attempt within the recover time");
 
         clock.advance(Duration.ofSeconds(1));
         assertTrue(a.isUp(b), "worth trying again");
         assertInstanceOf(PeerUnavailableException.class, failure(a.request(b, "shop", 2, new byte[0])));
-        assertEquals(2, attempts.get(), "tried again after the recover time");
+        Await.until("tried again (twice) after the recover time", Duration.ofSeconds(10), () -> attempts.get() == 4);
         assertFalse(a.isUp(b));
 
         // "b" comes back as a real node on the same port.
