@@ -16,7 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The sender adds {@code ts} (Unix time in seconds) and {@code sig}, the lowercase hex
  * HMAC-SHA256 under the secret of the canonical string
- * {@code METHOD + "\n" + ACTION + "\n" + QUERY}, where ACTION is {@code /agent}, {@code /drain} or
+ * {@code METHOD + "\n" + HOST + "\n" + ACTION + "\n" + QUERY}, where HOST is the {@code Host} the
+ * request is sent to, lower case (so a request signed for one web node cannot be replayed to
+ * another), ACTION is {@code /agent}, {@code /drain} or
  * {@code /enable} and QUERY is every parameter but {@code sig}, sorted by name, as
  * {@code name=value} joined by {@code &} (values as sent, not decoded). A request is accepted if its
  * signature matches, its {@code ts} is within {@value #WINDOW_SECONDS} s of this node's clock, and
@@ -33,17 +35,18 @@ final class SignedRequest {
     }
 
     /** The signature a sender adds: see the class comment. */
-    static String sign(String secret, String method, String action, Map<String, String> params) {
-        return hmac(secret.getBytes(StandardCharsets.UTF_8), canonical(method, action, params));
+    static String sign(String secret, String method, String host, String action, Map<String, String> params) {
+        return hmac(secret.getBytes(StandardCharsets.UTF_8), canonical(method, host, action, params));
     }
 
     /**
      * Checks a request.
      *
+     * @param host the request's {@code Host} header
      * @param rawParams the query's parameters, undecoded
      * @return null if accepted, else why not (for the 403 answer)
      */
-    String check(String method, String action, Map<String, String> rawParams, long nowMillis) {
+    String check(String method, String host, String action, Map<String, String> rawParams, long nowMillis) {
         String sig = rawParams.get("sig");
         String ts = rawParams.get("ts");
         if (sig == null || ts == null) {
@@ -60,7 +63,7 @@ final class SignedRequest {
         }
         Map<String, String> signed = new TreeMap<>(rawParams);
         signed.remove("sig");
-        String expected = hmac(secret, canonical(method, action, signed));
+        String expected = hmac(secret, canonical(method, host, action, signed));
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.US_ASCII))) {
             return "bad signature";
         }
@@ -79,8 +82,10 @@ final class SignedRequest {
         }
     }
 
-    private static String canonical(String method, String action, Map<String, String> params) {
-        StringBuilder s = new StringBuilder(method).append('\n').append(action).append('\n');
+    private static String canonical(String method, String host, String action, Map<String, String> params) {
+        StringBuilder s = new StringBuilder(method).append('\n')
+                .append(host == null ? "" : host.toLowerCase(java.util.Locale.ROOT)).append('\n')
+                .append(action).append('\n');
         boolean first = true;
         for (Map.Entry<String, String> p : new TreeMap<>(params).entrySet()) {
             s.append(first ? "" : "&").append(p.getKey()).append('=').append(p.getValue());

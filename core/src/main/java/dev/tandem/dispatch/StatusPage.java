@@ -88,7 +88,8 @@ final class StatusPage {
             text(response, 403, "control requests are disabled: " + dev.tandem.cluster.SecretSetting.howToSet());
             return;
         }
-        String refused = signer.get().check(method, action, rawQuery(request.getQueryString()), forwarder.now());
+        String refused = signer.get().check(method, request.getHeader("Host"), action,
+                rawQuery(request.getQueryString()), forwarder.now());
         if (refused != null) {
             text(response, 403, "refused: " + refused);
             return;

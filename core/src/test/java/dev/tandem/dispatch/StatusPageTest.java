@@ -17,10 +17,11 @@ class StatusPageTest {
     static final String SECRET = "a-secret-of-32-characters-length";
     final TestClient client = TestClient.withoutCookies();
 
-    static String signed(String method, String action, Map<String, String> params) {
+    /** A control request signed for {@code web}, the web node it is sent to. */
+    static String signed(WebTier web, String method, String action, Map<String, String> params) {
         Map<String, String> p = new TreeMap<>(params);
         p.put("ts", String.valueOf(System.currentTimeMillis() / 1000));
-        p.put("sig", SignedRequest.sign(SECRET, method, action, p));
+        p.put("sig", SignedRequest.sign(SECRET, method, web.uri("/").getRawAuthority(), action, p));
         return "/status" + action + "?" + p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("&"));
     }
@@ -53,13 +54,13 @@ class StatusPageTest {
         try (AppNode a = AppNode.start("a"); AppNode b = AppNode.start("b");
                 WebTier web = WebTier.with("cluster", a.entry() + " " + b.entry()).param("status-path", "/status")
                         .param("cluster-secret", SECRET).start()) {
-            assertEquals(200, post(web, signed("POST", "/drain", Map.of("server", "a"))).statusCode());
+            assertEquals(200, post(web, signed(web, "POST", "/drain", Map.of("server", "a"))).statusCode());
             for (int i = 0; i < 4; i++) {
                 assertEquals("b /new", client.get(web.uri("/new")).body());
                 assertEquals("a /old", client.get(web.uri("/old"), "JSESSIONID=ab").body());
             }
             assertTrue(client.get(web.uri("/status?format=json")).body().contains("\"state\":\"draining\""));
-            assertEquals(200, post(web, signed("POST", "/enable", Map.of("server", "a"))).statusCode());
+            assertEquals(200, post(web, signed(web, "POST", "/enable", Map.of("server", "a"))).statusCode());
             assertEquals(2, Requests.many(web.uri("/n"), 4, 1).stream().filter(s -> s.startsWith("a ")).count());
         }
     }
@@ -69,9 +70,9 @@ class StatusPageTest {
         try (AppNode a = AppNode.start("a");
                 WebTier web = WebTier.with("cluster", a.entry()).param("status-path", "/status").param("cluster-secret", SECRET).start()) {
             assertEquals(403, post(web, "/status/drain?server=a").statusCode());
-            String good = signed("POST", "/drain", Map.of("server", "a"));
+            String good = signed(web, "POST", "/drain", Map.of("server", "a"));
             assertEquals(403, post(web, good.replace("server=a", "server=b")).statusCode());
-            assertEquals(403, post(web, "/status/drain?server=a&ts=1000&sig=" + SignedRequest.sign(SECRET, "POST", "/drain",
+            assertEquals(403, post(web, "/status/drain?server=a&ts=1000&sig=" + SignedRequest.sign(SECRET, "POST", web.uri("/").getRawAuthority(), "/drain",
                     Map.of("server", "a", "ts", "1000"))).statusCode());
             assertEquals(200, post(web, good).statusCode());
             HttpResponse<String> replay = post(web, good);
@@ -82,14 +83,27 @@ class StatusPageTest {
     }
 
     @Test
+    void aControlRequestSignedForOneWebNodeIsRefusedByAnother() {
+        try (AppNode a = AppNode.start("a");
+                WebTier web = WebTier.with("cluster", a.entry()).param("status-path", "/status").param("cluster-secret", SECRET).start();
+                WebTier other = WebTier.with("cluster", a.entry()).param("status-path", "/status").param("cluster-secret", SECRET).start()) {
+            String forWeb = signed(web, "POST", "/drain", Map.of("server", "a"));
+            HttpResponse<String> replayed = post(other, forWeb);
+            assertEquals(403, replayed.statusCode());
+            assertEquals("refused: bad signature", replayed.body());
+            assertEquals(200, post(web, forWeb).statusCode());
+        }
+    }
+
+    @Test
     void theDynamicAlgorithmSendsNewRequestsToTheLeastLoadedServerByAgentReports() {
         try (AppNode a = AppNode.start("a"); AppNode b = AppNode.start("b");
                 WebTier web = WebTier.with("cluster", a.entry() + " " + b.entry()).param("status-path", "/status")
                         .param("cluster-secret", SECRET).param("algorithm", "dynamic").param("agent-metrics", "cpu=1 threads=0.5").start()) {
-            assertEquals(200, client.get(web.uri(signed("GET", "/agent", Map.of("server", "a", "cpu", "0.9", "threads", "50")))).statusCode());
-            assertEquals(200, client.get(web.uri(signed("GET", "/agent", Map.of("server", "b", "cpu", "0.2", "threads", "40")))).statusCode());
+            assertEquals(200, client.get(web.uri(signed(web, "GET", "/agent", Map.of("server", "a", "cpu", "0.9", "threads", "50")))).statusCode());
+            assertEquals(200, client.get(web.uri(signed(web, "GET", "/agent", Map.of("server", "b", "cpu", "0.2", "threads", "40")))).statusCode());
             assertTrue(Requests.many(web.uri("/d"), 10, 1).stream().allMatch(s -> s.startsWith("b ")));
-            assertEquals(200, client.get(web.uri(signed("GET", "/agent", Map.of("server", "b", "cpu", "0.95", "threads", "60")))).statusCode());
+            assertEquals(200, client.get(web.uri(signed(web, "GET", "/agent", Map.of("server", "b", "cpu", "0.95", "threads", "60")))).statusCode());
             assertTrue(Requests.many(web.uri("/d"), 10, 1).stream().allMatch(s -> s.startsWith("a ")));
             assertTrue(client.get(web.uri("/status?format=json")).body().contains("\"load\":{"));
         }
