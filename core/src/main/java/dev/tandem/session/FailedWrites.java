@@ -70,6 +70,11 @@ final class FailedWrites {
         return unsaved.size() + unremoved.size();
     }
 
+    /** Ids whose removal waits for the store (the unsaved sessions are in memory, counted there). */
+    int pendingRemovals() {
+        return unremoved.size();
+    }
+
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {

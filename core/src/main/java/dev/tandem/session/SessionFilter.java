@@ -98,11 +98,26 @@ public class SessionFilter implements Filter {
         SessionRequest wrappedRequest = new SessionRequest(httpRequest, wrappedResponse, state);
         try {
             chain.doFilter(wrappedRequest, wrappedResponse);
+        } catch (SessionLimitException | ServletException e) {
+            if (!(rootCause(e) instanceof SessionLimitException) || httpResponse.isCommitted()) {
+                throw e;
+            }
+            httpResponse.reset();
+            httpResponse.setHeader("Retry-After", "30");
+            httpResponse.sendError(503, "too many sessions while the session store is unavailable; try again later");
         } finally {
             if (!wrappedRequest.isAsyncStarted()) {
                 state.finish();
             }
         }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof SessionLimitException)) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static boolean alreadyWrapped(ServletRequest request) {

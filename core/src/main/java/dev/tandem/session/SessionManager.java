@@ -43,6 +43,8 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
     private final Map<String, TandemSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
+    private static final long LIMIT_WARNING_INTERVAL_MILLIS = 60_000;
+    private volatile long lastLimitWarning = Long.MIN_VALUE / 2;
     private final StoreHealth health;
     private final FailedWrites failedWrites;
     /** always-load-session, unless the store decides alone which copies to check. */
@@ -137,8 +139,28 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         session.accessed(clock.millis(), false);
     }
 
-    /** A new session with a fresh id. */
+    /**
+     * A new session with a fresh id.
+     *
+     * @throws SessionLimitException if memory holds twice max-sessions-in-memory (with the removals
+     *     waiting for the store): only sessions the store refused stay over the limit, so a bot
+     *     creating sessions during an outage would otherwise grow the heap without end
+     */
     TandemSession create() {
+        long held = (long) sessions.size() + failedWrites.pendingRemovals();
+        if (held >= 2L * config.maxSessionsInMemory()) {
+            queueEvictionIfFull(); // what the store takes again can go
+            long now = clock.millis();
+            if (now - lastLimitWarning > LIMIT_WARNING_INTERVAL_MILLIS) {
+                lastLimitWarning = now;
+                LOG.warn("[{}] {} sessions in memory and {} removals waiting, twice max-sessions-in-memory={}, while the "
+                        + "store refuses saves ({} waiting): new sessions get 503 until it takes them (logged once a "
+                        + "minute)", webApp, sessions.size(), failedWrites.pendingRemovals(), config.maxSessionsInMemory(),
+                        failedWrites.pending());
+            }
+            throw new SessionLimitException("no new session: " + held + " sessions held in memory while the store "
+                    + "refuses saves");
+        }
         long now = clock.millis();
         TandemSession session = new TandemSession(this, SessionId.generate(store.newSessionIdPrefix()), now,
                 config.maxInactiveIntervalSeconds());
@@ -389,7 +411,9 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
         try {
             int max = config.maxSessionsInMemory();
             int excess = sessions.size() - max;
-            if (excess <= 0) {
+            if (excess <= 0 || health.failing()) {
+                // While the store fails, a session evicted could not be loaded back: its user would get
+                // errors. Memory is bounded meanwhile by create()'s limit of twice max-sessions-in-memory.
                 return;
             }
             List<TandemSession> oldest = sessions.values().stream()

@@ -18,6 +18,11 @@ final class StoreHealth {
         this.storeName = storeName;
     }
 
+    /** Whether the last store operation failed. */
+    boolean failing() {
+        return !healthy.get();
+    }
+
     void works() {
         if (healthy.compareAndSet(false, true)) {
             LOG.info("[{}] the {} store works again", webApp, storeName);

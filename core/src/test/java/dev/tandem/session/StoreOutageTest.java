@@ -57,6 +57,38 @@ class StoreOutageTest {
     }
 
     @Test
+    void duringAnOutageNewSessionsBeyondTwiceTheMemoryLimitGet503AndUsersWithASessionGoOn() {
+        server.close();
+        server = Container.JETTY.start(WebApp.at("/app")
+                .param("persistent-store", SharedStoreProvider.class.getName())
+                .param("shared-name", storeName)
+                .param("max-sessions-in-memory", "10")
+                .servlet("/probe/*", new ProbeServlet()));
+        TestClient user = TestClient.withCookies();
+        get(user, "set?name=x&value=1");
+        store().failing(true);
+        int served = 0;
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            var bot = TestClient.withCookies().get(server.uri("/app/probe/set?name=x&value=bot"));
+            if (bot.statusCode() == 200) {
+                served++;
+            } else {
+                assertEquals(503, bot.statusCode(), bot.body());
+                assertEquals("30", bot.headers().firstValue("Retry-After").orElse(null));
+                refused++;
+            }
+        }
+        assertEquals(19, served, "up to twice max-sessions-in-memory, the user's session included");
+        assertEquals(21, refused);
+        get(user, "set?name=x&value=2");
+        assertEquals("2", get(user, "get?name=x"), "a user with a session goes on");
+        store().failing(false);
+        Await.until("new sessions are made again once the store took the others", Duration.ofSeconds(30),
+                () -> TestClient.withCookies().get(server.uri("/app/probe/set?name=x&value=later")).statusCode() == 200);
+    }
+
+    @Test
     void changesMadeDuringAnOutageAreWrittenWhenTheStoreComesBackWithoutAnotherRequest() {
         TestClient client = TestClient.withCookies();
         get(client, "set?name=x&value=1");
