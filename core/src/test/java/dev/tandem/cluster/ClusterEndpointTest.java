@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,23 +77,40 @@ class ClusterEndpointTest {
         ExecutorService late = Executors.newFixedThreadPool(4);
         b.register("blog", (from, type, payload) -> CompletableFuture.supplyAsync(
                 () -> ("blog:" + new String(payload, UTF_8)).getBytes(UTF_8), late));
+        try {
+            callFromSixteenThreads(a, cluster.member("b"), 200, (thread, i) -> i % 2 == 0
+                    ? new Call("shop", 7, "b/shop/7/a/" + thread + "-" + i)
+                    : new Call("blog", 7, "blog:" + thread + "-" + i));
+        } finally {
+            late.shutdownNow();
+        }
+    }
+
+    /** One request: where it goes, and the answer it must get. */
+    private record Call(String webApp, int type, String expected) {}
+
+    /**
+     * 16 threads each send {@code perThread} requests (payload {@code thread-i}), 50 in flight per
+     * thread, 800 in all: under the handler queue (1024), whose overflow is answered BUSY by design,
+     * however slowly the machine runs the handlers. Every answer is checked.
+     */
+    private static void callFromSixteenThreads(ClusterEndpoint from, ClusterMember to, int perThread,
+            BiFunction<Integer, Integer, Call> call) throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> all = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
                 int thread = t;
                 all.add(callers.submit(() -> {
-                    // 50 in flight per thread, 800 in all: under the handler queue (1024), whose overflow
-                    // is answered BUSY by design, however slowly the machine runs the handlers.
-                    for (int window = 0; window < 200; window += 50) {
+                    for (int window = 0; window < perThread; window += 50) {
                         List<CompletableFuture<byte[]>> sent = new ArrayList<>();
                         for (int i = window; i < window + 50; i++) {
-                            String webApp = i % 2 == 0 ? "shop" : "blog";
-                            sent.add(a.request(cluster.member("b"), webApp, 7, (thread + "-" + i).getBytes(UTF_8)));
+                            Call c = call.apply(thread, i);
+                            sent.add(from.request(to, c.webApp(), c.type(), (thread + "-" + i).getBytes(UTF_8)));
                         }
                         for (int i = window; i < window + 50; i++) {
-                            String expected = i % 2 == 0 ? "b/shop/7/a/" + thread + "-" + i : "blog:" + thread + "-" + i;
-                            assertEquals(expected, new String(sent.get(i - window).get(30, TimeUnit.SECONDS), UTF_8));
+                            assertEquals(call.apply(thread, i).expected(),
+                                    new String(sent.get(i - window).get(30, TimeUnit.SECONDS), UTF_8));
                         }
                     }
                     return null;
@@ -103,7 +121,6 @@ class ClusterEndpointTest {
             }
         } finally {
             callers.shutdownNow();
-            late.shutdownNow();
         }
     }
 
@@ -129,31 +146,11 @@ class ClusterEndpointTest {
                 return type == 7;
             }
         });
-        ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
-            List<Future<?>> all = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                int thread = t;
-                all.add(callers.submit(() -> {
-                    for (int window = 0; window < 400; window += 50) {
-                        List<CompletableFuture<byte[]>> sent = new ArrayList<>();
-                        for (int i = window; i < window + 50; i++) {
-                            sent.add(a.request(cluster.member("b"), "shop", i % 5 == 0 ? 8 : 7,
-                                    (thread + "-" + i).getBytes(UTF_8)));
-                        }
-                        for (int i = window; i < window + 50; i++) {
-                            String expected = (i % 5 == 0 ? "late:" : "quick:") + thread + "-" + i;
-                            assertEquals(expected, new String(sent.get(i - window).get(30, TimeUnit.SECONDS), UTF_8));
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get(60, TimeUnit.SECONDS);
-            }
+            callFromSixteenThreads(a, cluster.member("b"), 400, (thread, i) -> i % 5 == 0
+                    ? new Call("shop", 8, "late:" + thread + "-" + i)
+                    : new Call("shop", 7, "quick:" + thread + "-" + i));
         } finally {
-            callers.shutdownNow();
             late.shutdownNow();
         }
         assertTrue(quickThreads.stream().noneMatch(name -> name.contains("-handler-")),
