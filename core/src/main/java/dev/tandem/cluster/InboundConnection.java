@@ -37,6 +37,7 @@ final class InboundConnection implements Runnable {
     private final String address;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean handshakeExpired = new AtomicBoolean();
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
     private FrameWriter out;
     private Thread readerThread;
     private ClusterMember peer;
@@ -86,7 +87,7 @@ final class InboundConnection implements Runnable {
                 // at least every few requests, so a steady stream does not hold them back).
                 if (++unflushed >= MAX_UNFLUSHED_ANSWERS || buffer.isEmpty()) {
                     unflushed = 0;
-                    out.flush();
+                    flushOnPool();
                 }
             }
         } catch (ProtocolException e) {
@@ -139,7 +140,7 @@ final class InboundConnection implements Runnable {
         long id = frame.requestId();
         RequestHandler handler = endpoint.handler(webApp);
         if (handler == null) {
-            respond(Frame.error(id, RemoteRequestException.Reason.NO_HANDLER, "no web-app '" + webApp
+            respondLater(Frame.error(id, RemoteRequestException.Reason.NO_HANDLER, "no web-app '" + webApp
                     + "' is registered on server " + config.self().name()));
             return;
         }
@@ -152,7 +153,7 @@ final class InboundConnection implements Runnable {
             endpoint.handlerPool().execute(() -> handle(handler, webApp, frame.type(), id, body));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
-            respond(Frame.error(id, RemoteRequestException.Reason.BUSY, "server " + config.self().name()
+            respondLater(Frame.error(id, RemoteRequestException.Reason.BUSY, "server " + config.self().name()
                     + " is busy: its handler pool and queue are full"));
         }
     }
@@ -170,7 +171,7 @@ final class InboundConnection implements Runnable {
         CompletableFuture<byte[]> future = answer.toCompletableFuture();
         if (future.isDone()) {
             // Runs now, on this thread. On the reader thread the answer waits in the writer until the input runs
-            // dry (run()); on a pool thread it goes at once.
+            // dry and a pool thread writes the batch (run()); on a pool thread it goes at once.
             boolean onReader = Thread.currentThread() == readerThread;
             future.whenComplete((response, error) -> answer(answerFrame(webApp, type, id, response, error), onReader));
             return;
@@ -179,6 +180,43 @@ final class InboundConnection implements Runnable {
         // must not block on this socket: the answer is written from the handler pool.
         future.whenCompleteAsync((response, error) -> answer(answerFrame(webApp, type, id, response, error), false),
                 this::onHandlerPool);
+    }
+
+    /**
+     * Writes the queued answers from the handler pool, never from this reader: a reader blocked on a
+     * full socket stops reading, and the peer's reader, blocked the same way writing its requests
+     * to us, would never let either go (seen as a 65-s stall of both servers in a chaos run).
+     */
+    private void flushOnPool() {
+        if (!flushQueued.compareAndSet(false, true)) {
+            return; // a flush is on its way, and takes what was queued since
+        }
+        try {
+            endpoint.handlerPool().execute(() -> {
+                flushQueued.set(false);
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    LOG.debug("cluster {}: could not answer {} at {}: {}", config.self().name(), peer.name(), address,
+                            e.toString());
+                    close();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The pool and its queue are full: the timer thread writes them rather than nobody.
+            try {
+                endpoint.scheduler().execute(() -> {
+                    flushQueued.set(false);
+                    try {
+                        out.flush();
+                    } catch (IOException io) {
+                        close();
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                flushQueued.set(false);
+            }
+        }
     }
 
     private void onHandlerPool(Runnable task) {
@@ -215,8 +253,9 @@ final class InboundConnection implements Runnable {
         return new Frame(Frame.RESPONSE, id, response == null ? new byte[0] : response);
     }
 
-    private void respond(Frame frame) {
-        respond(frame, false);
+    /** On the reader thread: queued, and written by the flush that ends the batch (run()). */
+    private void respondLater(Frame frame) {
+        respond(frame, true);
     }
 
     /** @param later queue it for the reader thread's flush instead of writing now */
