@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +55,8 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
     private final Object[] saveLocks = newLocks(256);
     /** Sessions being loaded now, each with whether the store reported a change elsewhere since. */
     private final Map<String, AtomicBoolean> loadsInProgress = new ConcurrentHashMap<>();
+    /** The load under way of each id, which the other requests of that session wait for. */
+    private final Map<String, CompletableFuture<TandemSession>> loads = new ConcurrentHashMap<>();
 
     SessionManager(SessionConfig config, SessionStore store, AttributeCodec codec, SessionListeners listeners,
                    Clock clock, String webApp, ServletContext servletContext) {
@@ -510,19 +514,56 @@ final class SessionManager implements SessionChangeListener, AutoCloseable {
      * Loads the session into memory once however many requests ask. A change the store reports
      * while the load runs finds no session to mark, and the record read may predate it: such a
      * copy is marked stale once it is in memory, so that it serves only the request that loaded it.
+     *
+     * <p>No lock is held while the store answers: a load may wait for another server, whose answer
+     * may need this server's store threads to call {@link #changedElsewhere}, which touches
+     * {@code sessions} (a load inside {@code sessions.computeIfAbsent} held a bin of the map for
+     * the whole round trip and stalled two cluster servers on each other until socket-timeout).
      */
     private TandemSession loadOnce(String id) {
-        AtomicBoolean changed = new AtomicBoolean();
-        TandemSession[] loaded = new TandemSession[1];
-        TandemSession session = sessions.computeIfAbsent(id, key -> {
-            loadsInProgress.put(key, changed);
-            return loaded[0] = load(key);
-        });
-        loadsInProgress.remove(id, changed);
-        if (session != null && session == loaded[0] && changed.get()) {
-            session.markStale();
+        TandemSession present = sessions.get(id);
+        if (present != null) {
+            return present;
         }
-        return session;
+        CompletableFuture<TandemSession> mine = new CompletableFuture<>();
+        CompletableFuture<TandemSession> running = loads.putIfAbsent(id, mine);
+        if (running != null) {
+            return awaitLoad(running); // another request of this session is loading it
+        }
+        AtomicBoolean changed = new AtomicBoolean();
+        loadsInProgress.put(id, changed);
+        try {
+            TandemSession session = sessions.get(id);
+            if (session == null) {
+                TandemSession loaded = load(id);
+                session = loaded == null ? null : sessions.putIfAbsent(id, loaded);
+                if (session == null && loaded != null) {
+                    session = loaded;
+                    if (changed.get()) {
+                        session.markStale();
+                    }
+                }
+            }
+            mine.complete(session);
+            return session;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loads.remove(id, mine);
+            loadsInProgress.remove(id, changed);
+        }
+    }
+
+    private static TandemSession awaitLoad(CompletableFuture<TandemSession> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** Reads a session from the store; {@code null} if absent, expired or unreadable. */
