@@ -183,39 +183,33 @@ final class InboundConnection implements Runnable {
     }
 
     /**
-     * Writes the queued answers from the handler pool, never from this reader: a reader blocked on a
-     * full socket stops reading, and the peer's reader, blocked the same way writing its requests
-     * to us, would never let either go (seen as a 65-s stall of both servers in a chaos run).
+     * Writes the queued answers from the handler pool (the timer thread if the pool is full), never
+     * from this reader: a reader blocked on a full socket stops reading, and the peer's reader,
+     * blocked the same way writing its requests to us, would never let either go.
      */
     private void flushOnPool() {
         if (!flushQueued.compareAndSet(false, true)) {
             return; // a flush is on its way, and takes what was queued since
         }
         try {
-            endpoint.handlerPool().execute(() -> {
-                flushQueued.set(false);
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    LOG.debug("cluster {}: could not answer {} at {}: {}", config.self().name(), peer.name(), address,
-                            e.toString());
-                    close();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // The pool and its queue are full: the timer thread writes them rather than nobody.
+            endpoint.handlerPool().execute(this::flushQueuedAnswers);
+        } catch (RejectedExecutionException full) {
             try {
-                endpoint.scheduler().execute(() -> {
-                    flushQueued.set(false);
-                    try {
-                        out.flush();
-                    } catch (IOException io) {
-                        close();
-                    }
-                });
+                endpoint.scheduler().execute(this::flushQueuedAnswers);
             } catch (RejectedExecutionException closing) {
                 flushQueued.set(false);
             }
+        }
+    }
+
+    private void flushQueuedAnswers() {
+        flushQueued.set(false);
+        try {
+            out.flush();
+        } catch (IOException e) {
+            LOG.debug("cluster {}: could not answer {} at {}: {}", config.self().name(), peer.name(), address,
+                    e.toString());
+            close();
         }
     }
 
